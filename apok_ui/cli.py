@@ -1,0 +1,175 @@
+"""`python main.py <command>`: serve (default), demo, petugas tambah, migrate, backup, restore.
+
+Bad arguments get one clear line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from apok_ui import berkas, db, services
+from apok_ui.config import Settings, SettingsError
+from apok_ui.demo import DEMO_PASSWORD, demo_logins, seed_demo
+from apok_ui.services import ServiceError
+from apok_ui.services.petugas import count_petugas
+from models import Peran
+
+
+class UsageError(Exception):
+    """A command-line mistake: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print the whole usage; one line is enough
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of every command."""
+    parser = _Parser(prog='python main.py', description='APOK – Aplikasi Pelayanan Online Kecamatan')
+    commands = parser.add_subparsers(dest='command', parser_class=_Parser)
+    commands.add_parser('serve', help='start the web server (the default)')
+    commands.add_parser('demo', help='seed demo officers and applications into an empty database')
+    commands.add_parser('migrate', help='apply database migrations')
+    petugas = commands.add_parser('petugas', help='manage officers').add_subparsers(
+        dest='action', required=True, parser_class=_Parser
+    )
+    tambah = petugas.add_parser('tambah', help='add an officer (password from stdin)')
+    tambah.add_argument('--nip', required=True, help='18-digit NIP')
+    tambah.add_argument('--nama', required=True)
+    tambah.add_argument('--peran', required=True, help='|'.join(r.value for r in Peran))
+    tambah.add_argument('--kecamatan', help='kecamatan name (not needed for superadmin)')
+    tambah.add_argument('--jabatan', default='')
+    backup = commands.add_parser('backup', help='write a consistent copy of the database to FILE')
+    backup.add_argument('file', type=Path)
+    restore = commands.add_parser('restore', help='replace the database with the backup in FILE')
+    restore.add_argument('file', type=Path)
+    return parser
+
+
+def main(argv: Sequence[str], *, serve: Callable[[Settings], None]) -> int:
+    """Run one command and return the process exit code."""
+    try:
+        args = build_parser().parse_args(list(argv))
+        settings = Settings.from_env()
+        if args.command in (None, 'serve'):
+            serve(settings)
+            return 0
+        open_database(settings)
+        return COMMANDS[args.command](args, settings)
+    except (UsageError, SettingsError, ServiceError) as error:
+        print(f'apok: {error}', file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def open_database(settings: Settings) -> db.Database:
+    """Open and migrate the database, give a fresh one its reference data, and set the upload folder."""
+    database = db.init(settings.database_url)
+    try:
+        database.migrate()
+    except Exception as error:  # a wrong URL or a server that is down: say which, in one line
+        raise UsageError(f'cannot open the database {database.engine.url!r}: {str(error).splitlines()[0]}') from None
+    services.seed_reference()
+    berkas.init(settings.data_dir / 'berkas', settings.max_upload_bytes)
+    return database
+
+
+def print_demo_logins(out=sys.stdout) -> None:
+    """Print the demo officers' logins."""
+    print(f'\nDemo logins (password for all: {DEMO_PASSWORD}) — open http://localhost:8080/login', file=out)
+    for login in demo_logins():
+        print(f'  {login.nip}  {login.peran:<10}  {login.kecamatan}', file=out)
+
+
+def _demo(_args: argparse.Namespace, _settings: Settings) -> int:
+    if count_petugas():
+        raise UsageError('the database already has officers; demo data goes only into an empty database')
+    print('Seeding demo data (about 20 s)…', file=sys.stderr)
+    seed_demo()
+    print_demo_logins()
+    return 0
+
+
+def _migrate(_args: argparse.Namespace, _settings: Settings) -> int:
+    print('database is up to date')
+    return 0
+
+
+def _petugas(args: argparse.Namespace, _settings: Settings) -> int:
+    password = _read_password()
+    petugas = services.create_petugas(
+        nip=args.nip,
+        nama=args.nama,
+        peran=args.peran,
+        kecamatan=args.kecamatan,
+        password=password,
+        jabatan=args.jabatan,
+    )
+    print(f'petugas {petugas.nip} ({petugas.peran}) added')
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass('Password: ')
+        if getpass.getpass('Password (again): ') != first:
+            raise UsageError('the two passwords differ')
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ''
+    if not line:
+        raise UsageError('no password given on stdin')
+    return line.rstrip('\r\n')
+
+
+def _backup(args: argparse.Namespace, _settings: Settings) -> int:
+    database = db.get()
+    if not database.is_sqlite:
+        raise UsageError(
+            'for PostgreSQL use pg_dump: pg_dump --format=custom --file FILE "$DATABASE" '
+            '(and pg_restore --clean to restore); see docs/deploy.md'
+        )
+    target: Path = args.file
+    if target.exists():
+        raise UsageError(f'{target} exists; choose a new file name')
+    if not target.parent.exists():
+        raise UsageError(f'folder {target.parent} does not exist')
+    # The SQLite backup API copies a consistent snapshot while the server keeps running.
+    with sqlite3.connect(database.engine.url.database) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    print(f'backup written to {target} (uploads live in the berkas folder; copy it too)')
+    return 0
+
+
+def _restore(args: argparse.Namespace, _settings: Settings) -> int:
+    database = db.get()
+    if not database.is_sqlite:
+        raise UsageError('for PostgreSQL restore with pg_restore --clean --dbname DATABASE FILE')
+    source_path: Path = args.file
+    if not source_path.is_file():
+        raise UsageError(f'{source_path} is not a file')
+    try:
+        with sqlite3.connect(f'file:{source_path}?mode=ro', uri=True) as source:
+            source.execute('SELECT count(*) FROM pengurusan').fetchone()
+    except sqlite3.DatabaseError:
+        raise UsageError(f'{source_path} is not an APOK backup') from None
+    database.dispose()
+    with sqlite3.connect(source_path) as source, sqlite3.connect(database.engine.url.database) as live:
+        source.backup(live)
+    print(f'database restored from {source_path}')
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    'demo': _demo,
+    'migrate': _migrate,
+    'petugas': _petugas,
+    'backup': _backup,
+    'restore': _restore,
+}

@@ -1,0 +1,111 @@
+"""The database: engine with per-connection pragmas, short read and write sessions, and migrations.
+
+SQLite (the default) runs in WAL mode with foreign keys and a busy timeout; writes take the lock up front with
+BEGIN IMMEDIATE so two writers never deadlock halfway. PostgreSQL is used through psycopg 3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlmodel import Session
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / 'migrations'
+BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = 'apok_write'
+
+
+class Database:
+    """One engine and the sessions APOK opens on it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith('sqlite')
+        self.engine = _sqlite_engine(url) if self.is_sqlite else _postgres_engine(url)
+        self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Yield a session for reading; nothing it does is committed."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """Yield a session whose work is committed together at the end, or rolled back on any error."""
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (safe to call on every start)."""
+        if self.is_sqlite:
+            Path(self.engine.url.database or '').parent.mkdir(parents=True, exist_ok=True)
+        with self.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes['connection'] = connection
+            command.upgrade(config, 'head')
+
+    def has_table(self, name: str) -> bool:
+        """Return whether the schema has a table (used to tell a fresh database)."""
+        return inspect(self.engine).has_table(name)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    """Return the Alembic configuration that points at migrations/."""
+    config = Config()
+    config.set_main_option('script_location', str(MIGRATIONS_DIR))
+    return config
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, 'connect')
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's implicit transactions are unreliable).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute('PRAGMA journal_mode=WAL')
+        cursor.execute('PRAGMA foreign_keys=ON')
+        cursor.execute(f'PRAGMA busy_timeout={BUSY_TIMEOUT_MS}')
+        cursor.execute('PRAGMA synchronous=NORMAL')
+        cursor.close()
+
+    @event.listens_for(engine, 'begin')
+    def _on_begin(connection) -> None:
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql('BEGIN IMMEDIATE' if write else 'BEGIN')
+
+    return engine
+
+
+def _postgres_engine(url: str) -> Engine:
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+_current: Database | None = None
+
+
+def init(url: str) -> Database:
+    """Open the process's database (closing a previous one) and return it."""
+    global _current
+    if _current is not None:
+        _current.dispose()
+    _current = Database(url)
+    return _current
+
+
+def get() -> Database:
+    """Return the process's database; init() must have been called."""
+    if _current is None:
+        raise RuntimeError('database not initialised: call apok_ui.db.init(url) first')
+    return _current

@@ -1,0 +1,298 @@
+"""Demo data for `make run`: officers for every kecamatan, a superadmin, and ~150 applications per kecamatan in
+every state, made through the same services the app uses (so every Riwayat row is real)."""
+
+from __future__ import annotations
+
+import random
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import select
+
+from apok_ui import db, services
+from apok_ui.berkas import Unggahan
+from apok_ui.security import hash_password
+from apok_ui.services import Actor
+from models import Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas
+from models.permohonan import AGAMA, STATUS_PERKAWINAN, DataPemohon
+from models.waktu import now
+
+DEMO_PASSWORD = 'apok2026'
+SUPERADMIN_NIP = '198001012005011000'
+ROLE_DIGIT = {Peran.ADMIN: 1, Peran.KASI: 2, Peran.SEKCAM: 3, Peran.CAMAT: 4}
+FIRST = (
+    'Budi',
+    'Siti',
+    'Agus',
+    'Dewi',
+    'Rudi',
+    'Rina',
+    'Andi',
+    'Nur',
+    'Hendra',
+    'Yanti',
+    'Joko',
+    'Sri',
+    'Bayu',
+    'Fitri',
+    'Dedi',
+    'Wati',
+    'Eko',
+    'Lestari',
+    'Rizky',
+    'Putri',
+    'Ahmad',
+    'Maria',
+    'Yohanes',
+    'Ketut',
+)
+LAST = (
+    'Santoso',
+    'Rahayu',
+    'Siregar',
+    'Lubis',
+    'Hasibuan',
+    'Nasution',
+    'Saputra',
+    'Wijaya',
+    'Simanjuntak',
+    'Hutapea',
+    'Pratama',
+    'Harahap',
+    'Kurniawan',
+    'Sitompul',
+    'Panjaitan',
+    'Setiawan',
+    'Gunawan',
+    'Situmorang',
+)
+JOBS = ('Karyawan Swasta', 'Wiraswasta', 'Pelajar/Mahasiswa', 'Ibu Rumah Tangga', 'Buruh Harian Lepas', 'Nelayan')
+# How many applications of each kind every kecamatan gets: (steps of the chain approved, final action).
+PLAN = (
+    (0, None, 30),
+    (1, None, 20),
+    (2, None, 15),
+    (3, None, 15),
+    (1, 'revisi', 8),
+    (0, 'ditolak', 7),
+    (4, None, 30),
+    (4, 'serahkan', 20),
+    (0, 'batal', 5),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo officer's login line."""
+
+    kecamatan: str
+    peran: str
+    nip: str
+
+
+def demo_nip(kecamatan_index: int, peran: Peran) -> str:
+    """Return a demo officer's 18-digit NIP."""
+    return f'198001012005011{kecamatan_index:02d}{ROLE_DIGIT[peran]}'
+
+
+def make_nik(kecamatan_index: int, born: date, female: bool, seq: int) -> str:
+    """Return a plausible Batam NIK (2171 + kecamatan + birth date, +40 on the day for women + sequence)."""
+    day = born.day + 40 if female else born.day
+    return f'2171{kecamatan_index:02d}{day:02d}{born:%m%y}{seq % 9999 + 1:04d}'
+
+
+def seed_demo(per_kecamatan: int = 150, *, seed: int = 7) -> list[DemoLogin]:
+    """Add demo officers and applications to a database that has reference data; return the logins."""
+    logins = _seed_officers()
+    rng = random.Random(seed)
+    with db.get().read() as session:
+        kecamatan = session.exec(select(Kecamatan).order_by(Kecamatan.id)).all()
+        layanan = session.exec(select(Layanan).order_by(Layanan.id)).all()
+        kelurahan = session.exec(select(Kelurahan)).all()
+    actors = _actors()
+    for index, kec in enumerate(kecamatan, start=1):
+        villages = [k for k in kelurahan if k.kecamatan_id == kec.id]
+        _seed_applications(rng, index, kec, villages, layanan, actors, per_kecamatan)
+    return logins
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Return the demo logins of the kecamatan in the database (for printing at start)."""
+    with db.get().read() as session:
+        kecamatan = session.exec(select(Kecamatan).order_by(Kecamatan.id)).all()
+    logins = [DemoLogin('-', Peran.SUPERADMIN.value, SUPERADMIN_NIP)]
+    for index, kec in enumerate(kecamatan, start=1):
+        logins += [DemoLogin(kec.nama, role.value, demo_nip(index, role)) for role in ROLE_DIGIT]
+    return logins
+
+
+def _seed_officers() -> list[DemoLogin]:
+    password_hash = hash_password(DEMO_PASSWORD)  # one hash for all: the demo would otherwise take ~16 s
+    logins = demo_logins()
+    for login in logins:
+        services.create_petugas(
+            nip=login.nip,
+            nama=_officer_name(login),
+            peran=login.peran,
+            kecamatan=None if login.kecamatan == '-' else login.kecamatan,
+            password='',
+            password_hash=password_hash,
+        )
+    return logins
+
+
+def _officer_name(login: DemoLogin) -> str:
+    rng = random.Random(login.nip)
+    return f'{rng.choice(FIRST)} {rng.choice(LAST)}'
+
+
+def _actors() -> dict[tuple[int, str], Actor]:
+    with db.get().read() as session:
+        rows = session.exec(select(Petugas).where(Petugas.kecamatan_id.is_not(None))).all()
+    return {(p.kecamatan_id, p.peran): Actor(p.id, p.sesi_versi) for p in rows}
+
+
+def _seed_applications(rng, index, kec, villages, layanan, actors, total) -> None:
+    plan = [(steps, end) for steps, end, count in PLAN for _ in range(round(count * total / 150))]
+    for n, (steps, end) in enumerate(plan):
+        submitted = now() - timedelta(days=rng.uniform(0.1, 30), minutes=n)
+        item = rng.choice(layanan)
+        data = _pemohon(rng, index, n, item)
+        result = services.submit(
+            layanan_kode=item.kode,
+            kecamatan_id=kec.id,
+            kelurahan_id=rng.choice(villages).id,
+            data=data,
+            uploads=_uploads(item),
+            at=submitted,
+        )
+        _walk(result.pengurusan_id, kec.id, steps, end, actors, submitted)
+
+
+def _walk(pengurusan_id: int, kecamatan_id: int, steps: int, end: str | None, actors, at: datetime) -> None:
+    """Move a demo application along the chain, as the officers would."""
+    version = 1
+    chain = (Peran.ADMIN, Peran.KASI, Peran.SEKCAM, Peran.CAMAT)
+    for role in chain[:steps]:
+        at += timedelta(hours=3)
+        version = services.approve(
+            actor=actors[(kecamatan_id, role)],
+            pengurusan_id=pengurusan_id,
+            version=version,
+            keterangan='Berkas lengkap.',
+            at=min(at, now()),
+        ).version
+    admin = actors[(kecamatan_id, Peran.ADMIN)]
+    later = min(at + timedelta(hours=3), now())
+    if end == 'revisi':
+        services.reject(
+            actor=actors[(kecamatan_id, Peran.KASI)],
+            pengurusan_id=pengurusan_id,
+            version=version,
+            keterangan='Alamat pada KTP dan surat pengantar berbeda.',
+            at=later,
+        )
+    elif end == 'ditolak':
+        services.reject(
+            actor=admin,
+            pengurusan_id=pengurusan_id,
+            version=version,
+            keterangan='Surat pengantar RT/RW belum ditandatangani.',
+            at=later,
+        )
+    elif end == 'serahkan':
+        services.record_print(actor=admin, pengurusan_id=pengurusan_id, at=later)
+        services.hand_over(
+            actor=admin,
+            pengurusan_id=pengurusan_id,
+            version=version + 1,
+            penerima_nama='Penerima Demo',
+            penerima_hubungan='Keluarga',
+            at=later,
+        )
+    elif end == 'batal':
+        with db.get().read() as session:
+            p = session.get(Pengurusan, pengurusan_id)
+        services.cancel(nomor_pendaftaran=p.nomor_pendaftaran, nik=p.nik, at=later)
+
+
+def _pemohon(rng: random.Random, index: int, n: int, layanan: Layanan) -> DataPemohon:
+    female = rng.random() < 0.5
+    born = date(rng.randint(1965, 2005), rng.randint(1, 12), rng.randint(1, 28))
+    first = rng.choice(FIRST)
+    return DataPemohon(
+        nik=make_nik(index, born, female, n),
+        nama=f'{first} {rng.choice(LAST)}',
+        tempat_lahir='Batam',
+        tanggal_lahir=born.isoformat(),
+        jenis_kelamin='Perempuan' if female else 'Laki-laki',
+        agama=rng.choice(AGAMA[:5]),
+        pekerjaan=rng.choice(JOBS),
+        status_perkawinan=rng.choice(STATUS_PERKAWINAN[:2]),
+        alamat=f'Perumahan Demo Blok {rng.choice("ABCDEFG")} No. {rng.randint(1, 99)}',
+        rt=str(rng.randint(1, 12)),
+        rw=str(rng.randint(1, 9)),
+        no_hp=f'08{rng.randint(11, 99)}{rng.randint(10_000_000, 99_999_999)}',
+        email=f'{first.lower()}{n}@contoh.id',
+        isian={f['kode']: _isian_value(rng, f) for f in layanan.isian},
+    )
+
+
+def _isian_value(rng: random.Random, field: dict) -> str:
+    jenis = field.get('jenis', 'teks')
+    if jenis == 'angka':
+        return str(rng.randint(1, 2025))
+    if jenis == 'tanggal':
+        return (date.today() + timedelta(days=rng.randint(-300, 60))).isoformat()
+    if jenis == 'pilihan':
+        return rng.choice(field['pilihan'])
+    return 'Keperluan administrasi kependudukan'
+
+
+def _uploads(layanan: Layanan) -> list[Unggahan]:
+    return [
+        Unggahan(
+            item['kode'],
+            f'{item["kode"]}.{"png" if "pdf" not in item["jenis"] else "pdf"}',
+            SAMPLE_PNG if 'pdf' not in item['jenis'] else SAMPLE_PDF,
+        )
+        for item in layanan.persyaratan
+    ]
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """Return a small real PNG of one colour (no image library needed)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, 'big') + kind + data + zlib.crc32(kind + data).to_bytes(4, 'big')
+
+    raw = b''.join(b'\x00' + bytes(rgb) * width for _ in range(height))
+    header = width.to_bytes(4, 'big') + height.to_bytes(4, 'big') + b'\x08\x02\x00\x00\x00'
+    return b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
+
+
+def _pdf(text: str) -> bytes:
+    """Return a small real one-page PDF showing a line of text."""
+    stream = f'BT /F1 18 Tf 72 720 Td ({text}) Tj ET'.encode()
+    objects = [
+        b'<< /Type /Catalog /Pages 2 0 R >>',
+        b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R '
+        b'/Resources << /Font << /F1 5 0 R >> >> >>',
+        b'<< /Length %d >>\nstream\n' % len(stream) + stream + b'\nendstream',
+        b'<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    ]
+    out, offsets = bytearray(b'%PDF-1.4\n'), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b'%d 0 obj\n' % number + body + b'\nendobj\n'
+    xref = len(out)
+    out += b'xref\n0 %d\n0000000000 65535 f \n' % (len(objects) + 1)
+    out += b''.join(b'%010d 00000 n \n' % o for o in offsets)
+    out += b'trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n' % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+SAMPLE_PNG = _png(60, 80, (200, 210, 230))
+SAMPLE_PDF = _pdf('Contoh berkas persyaratan APOK')

@@ -1,0 +1,229 @@
+"""Read-only questions the screens ask: the logged-in officer, queues per tab and layanan, counts, search.
+
+Every query is paged on the server and served by an index (see migrations/versions/0001_initial_schema.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
+from sqlmodel import Session
+
+from apok_ui import db
+from models import Kecamatan, Layanan, Pengurusan, Peran, Petugas, Status, Tab
+from models import workflow as wf
+from models.pencarian import Jenis, classify
+from models.waktu import is_overdue, now
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Officer:
+    """The logged-in officer as a page knows them (read once when the page is built)."""
+
+    id: int
+    nip: str
+    nama: str
+    peran: Peran
+    jabatan: str
+    kecamatan_id: int | None
+    kecamatan_nama: str
+    sesi_versi: int
+    aktif: bool
+    wajib_ganti_password: bool
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of an officer's table."""
+
+    id: int
+    nomor_pendaftaran: str
+    layanan_id: int
+    layanan_nama: str
+    diajukan_at: datetime
+    menunggu_sejak: datetime
+    nama: str
+    nik: str
+    no_hp: str
+    email: str
+    status: Status
+    version: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of a queue and the total it was cut from."""
+
+    rows: list[QueueRow]
+    total: int
+    page: int
+    page_size: int
+
+
+def officer(petugas_id: int) -> Officer | None:
+    """Return the officer with their kecamatan's name, or None."""
+    with db.get().read() as session:
+        row = session.execute(
+            select(Petugas, Kecamatan.nama)
+            .outerjoin(Kecamatan, Kecamatan.id == Petugas.kecamatan_id)
+            .where(Petugas.id == petugas_id)
+        ).first()
+    if row is None:
+        return None
+    p, kecamatan_nama = row
+    return Officer(
+        p.id,
+        p.nip,
+        p.nama,
+        Peran(p.peran),
+        p.jabatan,
+        p.kecamatan_id,
+        kecamatan_nama or 'Kota',
+        p.sesi_versi,
+        p.aktif,
+        p.wajib_ganti_password,
+    )
+
+
+def tab_counts(kecamatan_id: int, peran: Peran) -> dict[Tab, int]:
+    """Return how many applications each tab holds for this role."""
+    with db.get().read() as session:
+        return {tab: _count(session, _conditions(kecamatan_id, peran, tab)) for tab in Tab}
+
+
+def layanan_counts(kecamatan_id: int, peran: Peran, tab: Tab) -> dict[int, int]:
+    """Return, per layanan id, how many applications of the tab it has."""
+    with db.get().read() as session:
+        rows = session.execute(
+            select(Pengurusan.layanan_id, func.count())
+            .where(*_conditions(kecamatan_id, peran, tab))
+            .group_by(Pengurusan.layanan_id)
+        ).all()
+    return {layanan_id: count for layanan_id, count in rows}
+
+
+def queue(
+    kecamatan_id: int,
+    peran: Peran,
+    tab: Tab,
+    *,
+    layanan_id: int | None = None,
+    search: str = '',
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> QueuePage:
+    """Return one page of a tab (oldest first while work is open, newest first once finished)."""
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    conditions = _conditions(kecamatan_id, peran, tab, layanan_id=layanan_id, search=search)
+    newest_first = tab in (Tab.DATA_SELESAI, Tab.DITOLAK)
+    order = (
+        (Pengurusan.menunggu_sejak.desc(), Pengurusan.id.desc())
+        if newest_first
+        else (Pengurusan.menunggu_sejak, Pengurusan.id)
+    )
+    with db.get().read() as session:
+        total = _count(session, conditions)
+        result = session.execute(
+            select(
+                Pengurusan.id,
+                Pengurusan.nomor_pendaftaran,
+                Pengurusan.layanan_id,
+                Layanan.nama,
+                Pengurusan.diajukan_at,
+                Pengurusan.menunggu_sejak,
+                Pengurusan.nama,
+                Pengurusan.nik,
+                Pengurusan.no_hp,
+                Pengurusan.email,
+                Pengurusan.status,
+                Pengurusan.version,
+                Layanan.sla_hari_kerja,
+            )
+            .join(Layanan, Layanan.id == Pengurusan.layanan_id)
+            .where(*conditions)
+            .order_by(*order)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        ).all()
+    at = now()
+    rows = [
+        QueueRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+            Status(r[10]),
+            r[11],
+            Status(r[10]) in wf.IN_CHAIN and is_overdue(r[4], r[12], at),
+        )
+        for r in result
+    ]
+    return QueuePage(rows, total, page, page_size)
+
+
+def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
+    return session.execute(select(func.count()).select_from(Pengurusan).where(*conditions)).scalar_one()
+
+
+def _conditions(
+    kecamatan_id: int, peran: Peran, tab: Tab, *, layanan_id: int | None = None, search: str = ''
+) -> list[ColumnElement[bool]]:
+    """Return the WHERE clauses of a tab as models.workflow defines it, narrowed by layanan and search."""
+    f = wf.tab_filter(peran, tab)
+    conditions: list[ColumnElement[bool]] = [Pengurusan.kecamatan_id == kecamatan_id]
+    if f.waiting_role is not None:
+        conditions.append(Pengurusan.peran_menunggu == f.waiting_role.value)
+    elif f.waiting_role_not is not None:
+        conditions.append(
+            and_(Pengurusan.peran_menunggu.is_not(None), Pengurusan.peran_menunggu != f.waiting_role_not.value)
+        )
+    else:
+        conditions.append(Pengurusan.status.in_(sorted(s.value for s in f.statuses)))
+    if layanan_id is not None:
+        conditions.append(Pengurusan.layanan_id == layanan_id)
+    condition = _search_condition(search)
+    if condition is not None:
+        conditions.append(condition)
+    return conditions
+
+
+def _search_condition(term: str) -> ColumnElement[bool] | None:
+    pencarian = classify(term)
+    if pencarian is None:
+        return None
+    column = {
+        Jenis.NOMOR: Pengurusan.nomor_pendaftaran,
+        Jenis.NIK: Pengurusan.nik,
+        Jenis.HP: Pengurusan.no_hp,
+        Jenis.EMAIL: Pengurusan.email,
+    }.get(pencarian.jenis)
+    if column is not None:
+        return column == pencarian.nilai
+    return _name_condition(pencarian.nilai)
+
+
+def _name_condition(part: str) -> ColumnElement[bool]:
+    """Return 'the name contains part, in any case', answered by the trigram index where it can be."""
+    if db.get().is_sqlite and len(part) >= 3:
+        phrase = '"' + part.replace('"', '""') + '"'
+        matches = (
+            select(literal_column('rowid'))
+            .select_from(text('pengurusan_nama'))
+            .where(text('pengurusan_nama MATCH :phrase').bindparams(phrase=phrase))
+        )
+        return Pengurusan.id.in_(matches)
+    escaped = part.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_')
+    return func.lower(Pengurusan.nama).like(f'%{escaped}%', escape='\\')

@@ -1,0 +1,34 @@
+"""The only code that changes data: one function per action, each checking workflow, role, kecamatan and version,
+writing its Riwayat row in the same transaction, then publishing the live event."""
+
+from apok_ui.services.common import Actor
+from apok_ui.services.errors import Forbidden, Invalid, NotFound, ServiceError, Stale
+from apok_ui.services.keputusan import approve, hand_over, record_print, reject, revise
+from apok_ui.services.permohonan import Pendaftaran, cancel, resubmit, submit
+from apok_ui.services.petugas import LoginRefused, Masuk, authenticate, change_password, create_petugas, record_logout
+from apok_ui.services.referensi import seed_reference
+
+__all__ = [
+    'Actor',
+    'Forbidden',
+    'Invalid',
+    'LoginRefused',
+    'Masuk',
+    'NotFound',
+    'Pendaftaran',
+    'ServiceError',
+    'Stale',
+    'approve',
+    'authenticate',
+    'cancel',
+    'change_password',
+    'create_petugas',
+    'hand_over',
+    'record_logout',
+    'record_print',
+    'reject',
+    'resubmit',
+    'revise',
+    'seed_reference',
+    'submit',
+]

@@ -1,0 +1,157 @@
+"""The steps every service shares: who is acting, the guarded transition, Riwayat rows, counters and audit rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from apok_ui import db
+from apok_ui.events import Perubahan
+from apok_ui.services.errors import STALE_MESSAGE, Forbidden, NotFound, Stale
+from models import AuditLog, Pengurusan, Penomoran, Peran, Petugas, Riwayat
+from models import workflow as wf
+from models.waktu import now
+
+SESSION_ENDED = 'Sesi Anda telah berakhir. Silakan masuk kembali.'
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The officer behind an action, as their page knew them: id and the session version they logged in with."""
+
+    petugas_id: int
+    sesi_versi: int
+
+
+def load_actor(session: Session, actor: Actor) -> Petugas:
+    """Return the acting officer, refusing a deactivated officer or a session ended by a password change."""
+    petugas = session.get(Petugas, actor.petugas_id)
+    if petugas is None or not petugas.aktif or petugas.sesi_versi != actor.sesi_versi:
+        raise Forbidden(SESSION_ENDED)
+    return petugas
+
+
+def load_for_officer(session: Session, petugas: Petugas, pengurusan_id: int) -> Pengurusan:
+    """Return an application of the officer's own kecamatan, or refuse."""
+    pengurusan = session.get(Pengurusan, pengurusan_id)
+    if pengurusan is None:
+        raise NotFound('Pengurusan tidak ditemukan.')
+    if petugas.kecamatan_id is None or pengurusan.kecamatan_id != petugas.kecamatan_id:
+        raise Forbidden('Pengurusan ini bukan milik kecamatan Anda.')
+    return pengurusan
+
+
+def transition(
+    session: Session,
+    pengurusan: Pengurusan,
+    aksi: wf.Aksi,
+    *,
+    seen_version: int | None,
+    peran: Peran | None,
+    petugas_id: int | None,
+    keterangan: str = '',
+    perubahan: list[dict] | None = None,
+    extra: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Perubahan:
+    """Apply one workflow action: check it, update the row only if nobody changed it since, and add its Riwayat."""
+    at = at or now()
+    before = pengurusan.posisi
+    if seen_version is not None and pengurusan.version != seen_version:
+        raise Stale(STALE_MESSAGE)
+    reason = wf.refusal(peran, aksi, before)
+    if reason:
+        raise Forbidden(reason)
+    after = wf.next_posisi(aksi, before)
+    values: dict[str, Any] = {
+        'status': after.status.value,
+        'tahap': after.tahap,
+        'peran_menunggu': after.waiting_role.value if after.waiting_role else None,
+        'version': pengurusan.version + 1,
+        'diubah_at': at,
+        **(extra or {}),
+    }
+    if (after.status, after.tahap) != (before.status, before.tahap):
+        values['menunggu_sejak'] = at
+    # The version condition makes concurrent actions on one application safe: exactly one of them matches.
+    result = session.execute(
+        update(Pengurusan)
+        .where(Pengurusan.id == pengurusan.id, Pengurusan.version == pengurusan.version)
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        raise Stale(STALE_MESSAGE)
+    session.add(
+        Riwayat(
+            pengurusan_id=pengurusan.id,
+            aksi=aksi.value,
+            tahap=before.tahap if before.status in wf.IN_CHAIN else None,
+            peran=peran.value if peran else None,
+            petugas_id=petugas_id,
+            pelaku='petugas' if petugas_id else 'pemohon',
+            keterangan=keterangan,
+            perubahan=perubahan or [],
+            status_sesudah=after.status.value,
+            waktu=at,
+        )
+    )
+    session.flush()
+    return Perubahan(
+        pengurusan_id=pengurusan.id,
+        nomor_pendaftaran=pengurusan.nomor_pendaftaran,
+        kecamatan_id=pengurusan.kecamatan_id,
+        layanan_id=pengurusan.layanan_id,
+        aksi=aksi.value,
+        status=after.status.value,
+        peran_menunggu=values['peran_menunggu'],
+        peran_sebelum=before.waiting_role.value if before.waiting_role else None,
+        version=values['version'],
+    )
+
+
+def next_number(session: Session, kunci: str) -> int:
+    """Return the next value of a named counter; a rolled-back transaction gives its number back (no gaps)."""
+    insert = sqlite_insert if db.get().is_sqlite else pg_insert
+    session.execute(insert(Penomoran).values(kunci=kunci, nilai=0).on_conflict_do_nothing())
+    # UPDATE … RETURNING locks the counter row until commit, so concurrent completions queue up here.
+    result = session.execute(
+        update(Penomoran).where(Penomoran.kunci == kunci).values(nilai=Penomoran.nilai + 1).returning(Penomoran.nilai)
+    )
+    return int(result.scalar_one())
+
+
+def audit(
+    session: Session,
+    aksi: str,
+    *,
+    petugas: Petugas | None = None,
+    nip: str | None = None,
+    objek: str = '',
+    ip: str = '',
+    detail: str = '',
+) -> None:
+    """Add one audit row (logins, views of personal data, refused access, administration)."""
+    session.add(
+        AuditLog(
+            aksi=aksi,
+            petugas_id=petugas.id if petugas else None,
+            nip=nip or (petugas.nip if petugas else None),
+            kecamatan_id=petugas.kecamatan_id if petugas else None,
+            objek=objek[:80],
+            ip=ip[:45],
+            detail=detail[:500],
+        )
+    )
+
+
+def audit_refusal(actor: Actor, aksi: str, objek: str, reason: str) -> None:
+    """Record, in its own transaction, that an officer was refused (the refused action itself leaves nothing)."""
+    with db.get().write() as session:
+        petugas = session.get(Petugas, actor.petugas_id)
+        audit(session, 'akses_ditolak', petugas=petugas, objek=objek, detail=f'{aksi}: {reason}')

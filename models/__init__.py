@@ -1,0 +1,21 @@
+"""APOK's domain: tables, the workflow table and the rules on identifiers. No I/O."""
+
+from models.tables import AuditLog, Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Penomoran, Petugas, Riwayat
+from models.workflow import Aksi, Peran, Posisi, Status, Tab
+
+__all__ = [
+    'Aksi',
+    'AuditLog',
+    'Berkas',
+    'Kecamatan',
+    'Kelurahan',
+    'Layanan',
+    'Pengurusan',
+    'Penomoran',
+    'Peran',
+    'Petugas',
+    'Posisi',
+    'Riwayat',
+    'Status',
+    'Tab',
+]

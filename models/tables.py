@@ -1,0 +1,182 @@
+"""The SQLModel tables of SPEC §2. Times are stored as UTC; the status rules live in models/workflow.py."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.waktu import now
+from models.workflow import Posisi, Status
+
+
+def _when(**kwargs: Any) -> Any:
+    """Return a timezone-aware timestamp field."""
+    return Field(sa_type=DateTime(timezone=True), **kwargs)
+
+
+def _json(default: Any) -> Any:
+    """Return a JSON field with a fresh default per row."""
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class Kecamatan(SQLModel, table=True):
+    """A sub-district office; every officer and application belongs to exactly one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    nama: str = Field(max_length=60, unique=True)
+    kode: str = Field(max_length=5, unique=True)
+    alamat: str = Field(default='', max_length=200)
+    aktif: bool = True
+
+
+class Kelurahan(SQLModel, table=True):
+    """A village-level unit of a kecamatan."""
+
+    __table_args__ = (UniqueConstraint('kecamatan_id', 'nama'),)
+    id: int | None = Field(default=None, primary_key=True)
+    kecamatan_id: int = Field(foreign_key='kecamatan.id', index=True)
+    nama: str = Field(max_length=60)
+
+
+class Petugas(SQLModel, table=True):
+    """An officer who logs in with NIP and password."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    nip: str = Field(max_length=18, unique=True)
+    nama: str = Field(max_length=100)
+    peran: str = Field(max_length=12)  # a models.workflow.Peran value
+    jabatan: str = Field(default='', max_length=100)
+    kecamatan_id: int | None = Field(default=None, foreign_key='kecamatan.id', index=True)
+    password_hash: str = Field(max_length=80)
+    aktif: bool = True
+    wajib_ganti_password: bool = False
+    gagal_login: int = 0
+    terkunci_sampai: datetime | None = _when(default=None)
+    # Bumped on a password change or deactivation: every session that remembers an older value ends.
+    sesi_versi: int = 1
+    dibuat_at: datetime = _when(default_factory=now)
+
+
+class Layanan(SQLModel, table=True):
+    """A service type (jenis pengurusan) with its requirements, extra fields and stages."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kode: str = Field(max_length=10, unique=True)
+    nama: str = Field(max_length=120)
+    deskripsi: str = Field(default='', max_length=500)
+    # [{kode, label, wajib, jenis: ['pdf', 'jpg', 'png']}]
+    persyaratan: list[dict] = _json(list)
+    # [{kode, label, jenis: teks|teks_panjang|angka|tanggal|pilihan, wajib, pilihan}]
+    isian: list[dict] = _json(list)
+    tahapan: list[str] = _json(list)
+    sla_hari_kerja: int = 3
+    kode_klasifikasi: str = Field(max_length=20)
+    template: str = Field(default='umum.html', max_length=60)
+    ukuran_kertas: str = Field(default='A4', max_length=2)
+    aktif: bool = True
+
+
+class Pengurusan(SQLModel, table=True):
+    """A citizen's application and where it stands in the verification chain."""
+
+    __table_args__ = (
+        Index('ix_pengurusan_antrian', 'kecamatan_id', 'peran_menunggu', 'layanan_id', 'menunggu_sejak'),
+        Index('ix_pengurusan_status', 'kecamatan_id', 'status', 'layanan_id', 'menunggu_sejak'),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    nomor_pendaftaran: str = Field(max_length=20, unique=True)
+    layanan_id: int = Field(foreign_key='layanan.id', index=True)
+    kecamatan_id: int = Field(foreign_key='kecamatan.id')
+    kelurahan_id: int = Field(foreign_key='kelurahan.id')
+    nik: str = Field(max_length=16, index=True)
+    nama: str = Field(max_length=100)
+    tempat_lahir: str = Field(max_length=60)
+    tanggal_lahir: date
+    jenis_kelamin: str = Field(max_length=12)
+    agama: str = Field(max_length=20)
+    pekerjaan: str = Field(max_length=60)
+    status_perkawinan: str = Field(max_length=20)
+    alamat: str = Field(max_length=200)
+    rt: str = Field(max_length=3)
+    rw: str = Field(max_length=3)
+    no_hp: str = Field(max_length=16, index=True)
+    email: str = Field(default='', max_length=254, index=True)
+    isian: dict = _json(dict)
+    status: str = Field(max_length=12)  # a models.workflow.Status value
+    tahap: int = 0
+    tahapan: list[str] = _json(list)
+    # Derived from (status, tahap, tahapan) by models.workflow and stored so the queue query can use an index.
+    peran_menunggu: str | None = Field(default=None, max_length=12)
+    version: int = 1
+    diajukan_at: datetime = _when(default_factory=now)
+    menunggu_sejak: datetime = _when(default_factory=now)
+    diubah_at: datetime = _when(default_factory=now)
+    nomor_surat: str | None = Field(default=None, max_length=60, unique=True)
+    token_verifikasi: str | None = Field(default=None, max_length=40, unique=True)
+    selesai_at: datetime | None = _when(default=None)
+    camat_id: int | None = Field(default=None, foreign_key='petugas.id')
+    dicetak_at: datetime | None = _when(default=None)
+    jumlah_cetak: int = 0
+    diserahkan_at: datetime | None = _when(default=None)
+    penerima_nama: str | None = Field(default=None, max_length=100)
+    penerima_hubungan: str | None = Field(default=None, max_length=60)
+
+    @property
+    def posisi(self) -> Posisi:
+        """Return where this application stands, for models.workflow."""
+        return Posisi(Status(self.status), self.tahap, tuple(self.tahapan))
+
+
+class Berkas(SQLModel, table=True):
+    """One uploaded file for one requirement; replaced files stay, marked inactive."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    pengurusan_id: int = Field(foreign_key='pengurusan.id', index=True)
+    persyaratan_kode: str = Field(max_length=40)
+    nama_asli: str = Field(max_length=255)
+    nama_simpan: str = Field(max_length=80, unique=True)
+    content_type: str = Field(max_length=40)
+    ukuran: int
+    sha256: str = Field(max_length=64)
+    aktif: bool = True
+    diunggah_at: datetime = _when(default_factory=now)
+
+
+class Riwayat(SQLModel, table=True):
+    """One step in an application's history; rows are only ever added."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    pengurusan_id: int = Field(foreign_key='pengurusan.id', index=True)
+    aksi: str = Field(max_length=12)
+    tahap: int | None = None
+    peran: str | None = Field(default=None, max_length=12)
+    petugas_id: int | None = Field(default=None, foreign_key='petugas.id')
+    pelaku: str = Field(max_length=10)  # petugas | pemohon | sistem
+    keterangan: str = Field(default='', max_length=1000)
+    perubahan: list[dict] = _json(list)  # [{field, label, old, new}] for revisions
+    status_sesudah: str = Field(max_length=12)
+    waktu: datetime = _when(default_factory=now, index=True)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did or saw what, when and from where (UU 27/2022)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    waktu: datetime = _when(default_factory=now, index=True)
+    aksi: str = Field(max_length=30, index=True)
+    petugas_id: int | None = Field(default=None, foreign_key='petugas.id', index=True)
+    nip: str | None = Field(default=None, max_length=40)
+    kecamatan_id: int | None = Field(default=None, foreign_key='kecamatan.id')
+    objek: str = Field(default='', max_length=80)
+    ip: str = Field(default='', max_length=45)
+    detail: str = Field(default='', max_length=500)
+
+
+class Penomoran(SQLModel, table=True):
+    """A named counter (registrations per kecamatan and month, letters per kecamatan and year)."""
+
+    kunci: str = Field(primary_key=True, max_length=40)
+    nilai: int = 0

@@ -1,0 +1,69 @@
+"""Time as APOK shows and counts it: WIB (Asia/Jakarta), Indonesian dates, working days."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo('Asia/Jakarta')
+BULAN = (
+    'Januari',
+    'Februari',
+    'Maret',
+    'April',
+    'Mei',
+    'Juni',
+    'Juli',
+    'Agustus',
+    'September',
+    'Oktober',
+    'November',
+    'Desember',
+)
+
+
+def now() -> datetime:
+    """Return the current time, timezone-aware in UTC (stored as such)."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Return a stored time as aware UTC (SQLite gives naive values back)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def to_wib(value: datetime) -> datetime:
+    """Return a stored time in WIB."""
+    return as_utc(value).astimezone(WIB)
+
+
+def format_tanggal(value: date | datetime) -> str:
+    """Return '29 November 2026'."""
+    if isinstance(value, datetime):
+        value = to_wib(value)
+    return f'{value.day} {BULAN[value.month - 1]} {value.year}'
+
+
+def format_waktu(value: datetime) -> str:
+    """Return '29 Nov 2026 10:15' in WIB."""
+    local = to_wib(value)
+    return f'{local.day} {BULAN[local.month - 1][:3]} {local.year} {local:%H:%M}'
+
+
+def working_days_between(start: datetime, end: datetime) -> int:
+    """Return the whole working days (Monday–Friday, WIB) that passed from start to end."""
+    first, last = to_wib(start).date(), to_wib(end).date()
+    if last <= first:
+        return 0
+    days = (last - first).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for i in range(1, rest + 1):
+        if (first + timedelta(days=weeks * 7 + i)).weekday() < 5:
+            count += 1
+    return count
+
+
+def is_overdue(since: datetime, sla_hari_kerja: int, at: datetime | None = None) -> bool:
+    """Return whether an application waiting since `since` is past its SLA in working days."""
+    return working_days_between(since, at or now()) > sla_hari_kerja

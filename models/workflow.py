@@ -1,0 +1,255 @@
+"""The verification workflow of SPEC §3 as one pure table: who may do what, in which state, and what follows.
+
+Every screen and every service asks this module; nothing else decides a transition. No I/O here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Peran(StrEnum):
+    """An officer's role."""
+
+    ADMIN = 'admin'
+    KASI = 'kasi'
+    SEKCAM = 'sekcam'
+    CAMAT = 'camat'
+    SUPERADMIN = 'superadmin'
+
+    @property
+    def label(self) -> str:
+        """Return the role's name as officers say it."""
+        return PERAN_LABEL[self]
+
+
+PERAN_LABEL = {
+    Peran.ADMIN: 'Admin Kecamatan',
+    Peran.KASI: 'Kasi Kecamatan',
+    Peran.SEKCAM: 'Sekretaris Camat',
+    Peran.CAMAT: 'Camat',
+    Peran.SUPERADMIN: 'Administrator Sistem',
+}
+
+VERIFIER_ROLES = (Peran.ADMIN, Peran.KASI, Peran.SEKCAM, Peran.CAMAT)
+DEFAULT_TAHAPAN = tuple(r.value for r in VERIFIER_ROLES)
+
+
+class Status(StrEnum):
+    """The state of a Pengurusan."""
+
+    DIAJUKAN = 'diajukan'
+    REVISI = 'revisi'
+    DITOLAK = 'ditolak'
+    SELESAI = 'selesai'
+    DISERAHKAN = 'diserahkan'
+    DIBATALKAN = 'dibatalkan'
+
+    @property
+    def label(self) -> str:
+        """Return the status as shown to people."""
+        return STATUS_LABEL[self]
+
+
+STATUS_LABEL = {
+    Status.DIAJUKAN: 'Diproses',
+    Status.REVISI: 'Revisi',
+    Status.DITOLAK: 'Ditolak',
+    Status.SELESAI: 'Selesai',
+    Status.DISERAHKAN: 'Diserahkan',
+    Status.DIBATALKAN: 'Dibatalkan',
+}
+
+IN_CHAIN = frozenset({Status.DIAJUKAN, Status.REVISI})
+
+
+class Aksi(StrEnum):
+    """An action on a Pengurusan, named as its Riwayat row records it."""
+
+    AJUKAN = 'diajukan'
+    SETUJUI = 'disetujui'
+    TOLAK = 'ditolak'
+    REVISI = 'direvisi'
+    PERBAIKI = 'diperbaiki'
+    CETAK = 'dicetak'
+    SERAHKAN = 'diserahkan'
+    BATALKAN = 'dibatalkan'
+
+
+class Pelaku(StrEnum):
+    """Who performs an action: the role of the current stage, the Admin, or the citizen."""
+
+    TAHAP = 'tahap'
+    ADMIN = 'admin'
+    PEMOHON = 'pemohon'
+
+
+@dataclass(frozen=True)
+class Posisi:
+    """Where an application stands: its status, its stage index and the stages it started with."""
+
+    status: Status
+    tahap: int
+    tahapan: tuple[str, ...]
+
+    @property
+    def waiting_role(self) -> Peran | None:
+        """Return the role whose turn it is, or None when the application left the chain."""
+        if self.status not in IN_CHAIN:
+            return None
+        return Peran(self.tahapan[self.tahap])
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the workflow table."""
+
+    aksi: Aksi
+    dari: frozenset[Status]
+    pelaku: Pelaku
+    keterangan_wajib: bool = False
+    only_first_stage: bool = False
+
+
+RULES: dict[Aksi, Rule] = {
+    rule.aksi: rule
+    for rule in (
+        Rule(Aksi.AJUKAN, frozenset(), Pelaku.PEMOHON),
+        Rule(Aksi.SETUJUI, IN_CHAIN, Pelaku.TAHAP),
+        Rule(Aksi.TOLAK, IN_CHAIN, Pelaku.TAHAP, keterangan_wajib=True),
+        Rule(Aksi.REVISI, frozenset({Status.REVISI}), Pelaku.ADMIN, keterangan_wajib=True),
+        Rule(Aksi.PERBAIKI, frozenset({Status.DITOLAK}), Pelaku.PEMOHON),
+        Rule(Aksi.BATALKAN, frozenset({Status.DIAJUKAN}), Pelaku.PEMOHON, only_first_stage=True),
+        Rule(Aksi.CETAK, frozenset({Status.SELESAI, Status.DISERAHKAN}), Pelaku.ADMIN),
+        Rule(Aksi.SERAHKAN, frozenset({Status.SELESAI}), Pelaku.ADMIN),
+    )
+}
+
+OFFICER_ACTIONS = (Aksi.SETUJUI, Aksi.TOLAK, Aksi.REVISI, Aksi.CETAK, Aksi.SERAHKAN)
+PEMOHON_ACTIONS = (Aksi.PERBAIKI, Aksi.BATALKAN)
+
+
+def validate_tahapan(tahapan: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Return the stages as a tuple, or raise ValueError unless they are distinct verifier roles starting with admin."""
+    stages = tuple(tahapan)
+    valid = {r.value for r in VERIFIER_ROLES}
+    if not stages or stages[0] != Peran.ADMIN or any(s not in valid for s in stages) or len(set(stages)) != len(stages):
+        raise ValueError('Tahapan harus diawali admin dan hanya berisi peran verifikasi yang berbeda.')
+    return stages
+
+
+def start() -> tuple[Status, int]:
+    """Return the state of a new submission: waiting for the Admin at stage 0."""
+    return Status.DIAJUKAN, 0
+
+
+def may_act(peran: Peran | None, aksi: Aksi, posisi: Posisi) -> bool:
+    """Return whether an officer of this role (None for the citizen) may perform this action now."""
+    return refusal(peran, aksi, posisi) is None
+
+
+def refusal(peran: Peran | None, aksi: Aksi, posisi: Posisi) -> str | None:
+    """Return why this role may not perform this action now (Indonesian), or None when it may."""
+    rule = RULES[aksi]
+    if posisi.status not in rule.dari:
+        return f'Pengurusan berstatus {posisi.status.label}; tindakan ini tidak berlaku lagi.'
+    if rule.only_first_stage and posisi.tahap != 0:
+        return 'Pengurusan sudah diproses petugas dan tidak dapat dibatalkan.'
+    if rule.pelaku is Pelaku.PEMOHON:
+        return None if peran is None else 'Tindakan ini hanya untuk pemohon.'
+    if peran is None:
+        return 'Tindakan ini hanya untuk petugas.'
+    expected = posisi.waiting_role if rule.pelaku is Pelaku.TAHAP else Peran.ADMIN
+    if peran != expected:
+        return 'Pengurusan ini tidak sedang menunggu tindakan Anda.'
+    return None
+
+
+def next_posisi(aksi: Aksi, posisi: Posisi) -> Posisi:
+    """Return where the application stands after the action (the caller has checked it is allowed)."""
+    status, tahap = posisi.status, posisi.tahap
+    last = len(posisi.tahapan) - 1
+    if aksi is Aksi.SETUJUI:
+        if tahap >= last:
+            status, tahap = Status.SELESAI, last
+        else:
+            status, tahap = Status.DIAJUKAN, tahap + 1
+    elif aksi is Aksi.TOLAK:
+        # Admin at stage 0 returns it to the citizen; any later stage sends it back to the Admin.
+        status, tahap = (Status.DITOLAK, 0) if tahap == 0 else (Status.REVISI, 0)
+    elif aksi is Aksi.PERBAIKI:
+        status, tahap = Status.DIAJUKAN, 0
+    elif aksi is Aksi.BATALKAN:
+        status = Status.DIBATALKAN
+    elif aksi is Aksi.SERAHKAN:
+        status = Status.DISERAHKAN
+    return Posisi(status, tahap, posisi.tahapan)
+
+
+def completes(aksi: Aksi, posisi: Posisi) -> bool:
+    """Return whether this action finishes the chain (the moment a nomor surat is assigned)."""
+    return next_posisi(aksi, posisi).status is Status.SELESAI and posisi.status is not Status.SELESAI
+
+
+def actions_for(peran: Peran | None, posisi: Posisi) -> tuple[Aksi, ...]:
+    """Return the actions this role (None for the citizen) may perform now, in display order."""
+    candidates = PEMOHON_ACTIONS if peran is None else OFFICER_ACTIONS
+    return tuple(a for a in candidates if may_act(peran, a, posisi))
+
+
+class Tab(StrEnum):
+    """The officer's tabs of the seed manual (Ditolak is the filter of Data Selesai)."""
+
+    DATA_BARU = 'baru'
+    IN_PROGRESS = 'proses'
+    DATA_SELESAI = 'selesai'
+    DITOLAK = 'ditolak'
+
+    @property
+    def label(self) -> str:
+        """Return the tab's title as the seed manual names it."""
+        return TAB_LABEL[self]
+
+
+TAB_LABEL = {
+    Tab.DATA_BARU: 'Data Baru',
+    Tab.IN_PROGRESS: 'In Progress',
+    Tab.DATA_SELESAI: 'Data Selesai',
+    Tab.DITOLAK: 'Ditolak',
+}
+
+
+@dataclass(frozen=True)
+class TabFilter:
+    """What belongs in a tab, in terms a query can use: statuses and the waiting role (equal or not equal)."""
+
+    statuses: frozenset[Status]
+    waiting_role: Peran | None = None
+    waiting_role_not: Peran | None = None
+
+
+def tab_filter(peran: Peran, tab: Tab) -> TabFilter:
+    """Return which applications a role sees in a tab."""
+    if tab is Tab.DATA_BARU:
+        return TabFilter(IN_CHAIN, waiting_role=peran)
+    if tab is Tab.IN_PROGRESS:
+        return TabFilter(IN_CHAIN, waiting_role_not=peran)
+    if tab is Tab.DATA_SELESAI:
+        return TabFilter(frozenset({Status.SELESAI, Status.DISERAHKAN}))
+    return TabFilter(frozenset({Status.DITOLAK}))
+
+
+def tab_for(peran: Peran, posisi: Posisi) -> Tab | None:
+    """Return the tab in which this role finds the application, or None (cancelled)."""
+    for tab in Tab:
+        f = tab_filter(peran, tab)
+        waiting = posisi.waiting_role
+        if posisi.status not in f.statuses:
+            continue
+        if f.waiting_role is not None and waiting != f.waiting_role:
+            continue
+        if f.waiting_role_not is not None and waiting == f.waiting_role_not:
+            continue
+        return tab
+    return None

@@ -1,0 +1,1 @@
+"""One module per screen or area; main.py wires each to its route."""

@@ -1,0 +1,255 @@
+"""Shared fixtures: real databases (a SQLite file and the machine's PostgreSQL), personas, and the simulated app.
+
+Personas: an admin, kasi, sekcam and camat of Batam Kota, and the same four of Sekupang (the other kecamatan).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncGenerator, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+from nicegui.testing.general_fixtures import get_path_to_main_file
+from nicegui.testing.user import User
+from nicegui.testing.user_simulation import user_simulation
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from apok_ui import berkas, db, services
+from apok_ui.demo import SAMPLE_PDF, SAMPLE_PNG, make_nik
+from apok_ui.security import hash_password
+from apok_ui.services import Actor
+from models import Kecamatan, Layanan, Peran, Petugas
+from models.permohonan import DataPemohon
+
+os.environ.setdefault('APOK_ENV', 'development')
+PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test connect_timeout=3'
+PG_DATABASE = f'apok_test_{os.getpid()}'
+PASSWORD = 'rahasia2026'
+KEC_A, KEC_B = 'Batam Kota', 'Sekupang'
+NIPS = {
+    (KEC_A, Peran.ADMIN): '198501012010011001',
+    (KEC_A, Peran.KASI): '198501012010011002',
+    (KEC_A, Peran.SEKCAM): '198501012010011003',
+    (KEC_A, Peran.CAMAT): '198501012010011004',
+    (KEC_B, Peran.ADMIN): '198501012010011011',
+    (KEC_B, Peran.KASI): '198501012010011012',
+    (KEC_B, Peran.SEKCAM): '198501012010011013',
+    (KEC_B, Peran.CAMAT): '198501012010011014',
+    (None, Peran.SUPERADMIN): '198501012010011099',
+}
+
+
+def _postgres_available() -> bool:
+    try:
+        psycopg.connect(PG_ADMIN).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+@pytest.fixture(scope='session')
+def postgres_url() -> Iterator[str]:
+    """Create a throwaway PostgreSQL database for this test run, migrated once."""
+    if not _postgres_available():
+        if os.environ.get('CI'):
+            pytest.fail('PostgreSQL is not reachable on 127.0.0.1:5432 (CI must start it)')
+        pytest.skip('PostgreSQL is not reachable on 127.0.0.1:5432')
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE {PG_DATABASE}')
+    url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DATABASE}'
+    db.init(url).migrate()
+    yield url
+    db.get().dispose()
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')
+
+
+@pytest.fixture(scope='session')
+def password_hash() -> str:
+    """Return one bcrypt hash of PASSWORD, made once (cost 12 takes a third of a second)."""
+    return hash_password(PASSWORD)
+
+
+def _fresh_sqlite(tmp_path: Path) -> str:
+    url = f'sqlite:///{tmp_path / "apok.db"}'
+    db.init(url).migrate()
+    return url
+
+
+def _fresh_postgres(url: str) -> str:
+    database = db.init(url)
+    tables = ', '.join(t.name for t in SQLModel.metadata.sorted_tables)
+    with database.engine.begin() as conn:
+        conn.execute(text(f'TRUNCATE {tables} RESTART IDENTITY CASCADE'))
+    return url
+
+
+@pytest.fixture(params=['sqlite', 'postgresql'])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield an empty, migrated database with reference data: a SQLite file, then the real PostgreSQL."""
+    url = (
+        _fresh_sqlite(tmp_path)
+        if request.param == 'sqlite'
+        else _fresh_postgres(request.getfixturevalue('postgres_url'))
+    )
+    services.seed_reference()
+    berkas.init(tmp_path / 'berkas', 5 * 1024 * 1024)
+    yield url
+    db.get().dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    """Yield an empty, migrated SQLite database with reference data (for screen tests)."""
+    url = _fresh_sqlite(tmp_path)
+    services.seed_reference()
+    berkas.init(tmp_path / 'berkas', 5 * 1024 * 1024)
+    yield url
+    db.get().dispose()
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A test officer: their NIP, role, kecamatan and service-side identity."""
+
+    nip: str
+    peran: Peran
+    kecamatan: str | None
+    actor: Actor
+    kecamatan_id: int | None
+
+
+class People(dict):
+    """The personas by (kecamatan, role), with shortcuts for Batam Kota's."""
+
+    def of(self, peran: Peran, kecamatan: str | None = KEC_A) -> Persona:
+        """Return the persona of a role in a kecamatan (Batam Kota by default)."""
+        return self[(None if peran is Peran.SUPERADMIN else kecamatan, peran)]
+
+
+def _make_people(password_hash: str) -> People:
+    people = People()
+    for (kecamatan, peran), nip in NIPS.items():
+        p: Petugas = services.create_petugas(
+            nip=nip,
+            nama=f'Petugas {peran.value.title()} {"B" if kecamatan == KEC_B else "A"}',
+            peran=peran.value,
+            kecamatan=kecamatan,
+            password='',
+            password_hash=password_hash,
+        )
+        people[(kecamatan, peran)] = Persona(nip, peran, kecamatan, Actor(p.id, p.sesi_versi), p.kecamatan_id)
+    return people
+
+
+@pytest.fixture
+def people(database_url: str, password_hash: str) -> People:
+    """Create the personas in the parametrised database."""
+    return _make_people(password_hash)
+
+
+@pytest.fixture
+def app_people(sqlite_url: str, password_hash: str) -> People:
+    """Create the personas in the SQLite database the simulated app will use."""
+    return _make_people(password_hash)
+
+
+def kecamatan_id(nama: str) -> int:
+    """Return a kecamatan's id by name."""
+    from sqlmodel import select
+
+    with db.get().read() as session:
+        return session.exec(select(Kecamatan).where(Kecamatan.nama == nama)).one().id
+
+
+def pemohon(seq: int = 1, *, nama: str = 'Budi Santoso', **overrides: str) -> DataPemohon:
+    """Return a valid applicant (a man born 17 Aug 1990 in Batam)."""
+    values = dict(
+        nik=make_nik(1, date(1990, 8, 17), False, seq),
+        nama=nama,
+        tempat_lahir='Batam',
+        tanggal_lahir='1990-08-17',
+        jenis_kelamin='Laki-laki',
+        agama='Islam',
+        pekerjaan='Wiraswasta',
+        status_perkawinan='Kawin',
+        alamat='Jl. Engku Putri No. 1',
+        rt='1',
+        rw='2',
+        no_hp='0812-3456-7890',
+        email='budi@contoh.id',
+    )
+    values.update(overrides)
+    return DataPemohon(**values, isian={})
+
+
+def uploads_for(kode: str) -> list[berkas.Unggahan]:
+    """Return a valid upload for every requirement of a layanan."""
+    from sqlmodel import select
+
+    with db.get().read() as session:
+        layanan = session.exec(select(Layanan).where(Layanan.kode == kode)).one()
+    return [
+        berkas.Unggahan(
+            item['kode'],
+            f'{item["kode"]}.pdf' if 'pdf' in item['jenis'] else 'foto.png',
+            SAMPLE_PDF if 'pdf' in item['jenis'] else SAMPLE_PNG,
+        )
+        for item in layanan.persyaratan
+    ]
+
+
+def isian_for(kode: str) -> dict[str, str]:
+    """Return valid values of a layanan's extra fields."""
+    from sqlmodel import select
+
+    with db.get().read() as session:
+        layanan = session.exec(select(Layanan).where(Layanan.kode == kode)).one()
+    values = {
+        'angka': '12',
+        'tanggal': '2026-12-01',
+        'teks': 'Untuk keperluan sekolah anak',
+        'teks_panjang': 'Keterangan panjang',
+    }
+    return {f['kode']: f['pilihan'][0] if f['jenis'] == 'pilihan' else values[f['jenis']] for f in layanan.isian}
+
+
+def submit(kecamatan: str = KEC_A, kode: str = 'SKTM', seq: int = 1, **overrides: str) -> services.Pendaftaran:
+    """Submit a valid application through the citizen's service and return its registration."""
+    from sqlmodel import select
+
+    from models import Kelurahan
+
+    kec_id = kecamatan_id(kecamatan)
+    with db.get().read() as session:
+        kelurahan = session.exec(select(Kelurahan).where(Kelurahan.kecamatan_id == kec_id)).first()
+    data = pemohon(seq, **overrides)
+    data.isian = isian_for(kode)
+    return services.submit(
+        layanan_kode=kode, kecamatan_id=kec_id, kelurahan_id=kelurahan.id, data=data, uploads=uploads_for(kode)
+    )
+
+
+@pytest.fixture
+async def user(
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
+) -> AsyncGenerator[User, None]:
+    """Run main.py in NiceGUI's simulated browser on the test's SQLite database."""
+    monkeypatch.setenv('APOK_DATA_DIR', str(tmp_path))
+    monkeypatch.setenv('APOK_DATABASE_URL', sqlite_url)
+    monkeypatch.setenv('APOK_DEMO', '0')
+    async with user_simulation(main_file=get_path_to_main_file(request)) as simulated:
+        yield simulated
+        errors = [r for r in caplog.get_records('call') if r.levelname == 'ERROR']
+        if errors:
+            pytest.fail(f'unexpected ERROR logs: {[r.getMessage() for r in errors]}', pytrace=False)
