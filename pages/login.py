@@ -50,5 +50,5 @@ def page() -> RedirectResponse | None:
 
         password.on('keydown.enter', submit)
         nip.on('keydown.enter', lambda: password.run_method('focus'))
-        button = ui.button('Masuk', on_click=submit).classes(f'w-full {theme.TAP}')
+        button = ui.button('Masuk', on_click=submit).props('no-caps').classes(f'w-full {theme.TAP}')
     return None

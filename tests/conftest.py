@@ -253,3 +253,129 @@ async def user(
         errors = [r for r in caplog.get_records('call') if r.levelname == 'ERROR']
         if errors:
             pytest.fail(f'unexpected ERROR logs: {[r.getMessage() for r in errors]}', pytrace=False)
+
+
+# --- a real server and real browsers (Playwright + Debian's Chromium) -------------------------------------------
+
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-component-update',
+    '--disable-sync',
+]
+PHONE = {'width': 360, 'height': 740}
+TABLET = {'width': 800, 'height': 1280}
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """An APOK process serving a prepared database on a free port."""
+
+    url: str
+    process: object
+    log: Path
+
+    def output(self) -> str:
+        """Return what the server printed so far (for failure messages)."""
+        return self.log.read_text(errors='replace')
+
+
+def start_server(tmp_path: Path, database_url: str, **env: str) -> LiveServer:
+    """Start `python main.py` on database_url and wait until it answers."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = free_port()
+    log = tmp_path / f'server-{port}.log'
+    environment = {
+        **os.environ,
+        'APOK_ENV': 'development',
+        'APOK_DATA_DIR': str(tmp_path / f'data-{port}'),
+        'APOK_DATABASE_URL': database_url,
+        'APOK_PORT': str(port),
+        'APOK_HOST': '127.0.0.1',
+        'APOK_DEMO': '0',
+        'APOK_BASE_URL': f'http://127.0.0.1:{port}',
+        **env,
+    }
+    for name in ('NICEGUI_USER_SIMULATION', 'PYTEST_CURRENT_TEST', 'NICEGUI_SCREEN_TEST_PORT'):
+        environment.pop(name, None)  # the server must run as in production, not as a test
+    root = Path(__file__).resolve().parent.parent
+    with open(log, 'wb') as out:
+        process = subprocess.Popen(
+            [sys.executable, 'main.py'], cwd=root, env=environment, stdout=out, stderr=subprocess.STDOUT
+        )
+    server = LiveServer(f'http://127.0.0.1:{port}', process, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f'APOK server exited early:\n{server.output()}')
+        try:
+            urllib.request.urlopen(f'{server.url}/login', timeout=2).read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f'APOK server did not answer within 60 s:\n{server.output()}')
+
+
+def stop_server(server: LiveServer) -> None:
+    """Stop a server started by start_server."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except Exception:
+        server.process.kill()
+
+
+@pytest.fixture
+def live_server(sqlite_url: str, app_people: People, tmp_path: Path) -> Iterator[LiveServer]:
+    """Serve the test's SQLite database (with the personas) from a real APOK process."""
+    db.get().dispose()  # the server process owns the file from now on; the test may still read through db.get()
+    server = start_server(tmp_path, sqlite_url)
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope='session')
+def chromium() -> Iterator[object]:
+    """Launch Debian's Chromium once for the run (skipped without it, except in CI)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get('CI'):
+            pytest.fail(f'{CHROMIUM} is missing (.ci/run installs it)')
+        pytest.skip(f'{CHROMIUM} is not installed (apt-get install chromium)')
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def login_in_browser(page, server: LiveServer, nip: str, password: str = PASSWORD) -> None:
+    """Log an officer in through the real login page."""
+    page.goto(f'{server.url}/login')
+    page.get_by_label('Username').fill(nip)
+    page.get_by_label('Password').fill(password)
+    page.get_by_role('button', name='Masuk').click()
+    page.wait_for_url(f'{server.url}/admin**')
+
+
+def page_width_fits(page) -> bool:
+    """Return whether the page is no wider than the viewport (no sideways scrolling)."""
+    return page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')

@@ -1,0 +1,35 @@
+"""A real browser on a real server: an officer logs in on a phone and sees the first screen."""
+
+from pathlib import Path
+
+from models import Peran
+from tests.conftest import PHONE, login_in_browser, page_width_fits
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / 'docs' / 'screenshots'
+
+
+def test_an_admin_logs_in_on_a_phone_and_the_page_fits_the_screen(chromium, live_server, app_people):
+    context = chromium.new_context(viewport=PHONE, locale='id-ID')
+    page = context.new_page()
+    try:
+        page.goto(f'{live_server.url}/login')
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / 'login-360.png')
+        login_in_browser(page, live_server, app_people.of(Peran.ADMIN).nip)
+        page.get_by_text('Data Baru').first.wait_for()
+        assert page_width_fits(page)
+    finally:
+        context.close()
+
+
+def test_a_wrong_password_shows_one_generic_message_in_the_browser(chromium, live_server, app_people):
+    context = chromium.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f'{live_server.url}/login')
+        page.get_by_label('Username').fill(app_people.of(Peran.KASI).nip)
+        page.get_by_label('Password').fill('salah12345')
+        page.get_by_role('button', name='Masuk').click()
+        page.get_by_text('NIP atau password salah.').wait_for()
+    finally:
+        context.close()

@@ -1,0 +1,165 @@
+"""`python main.py …` as an operator types it: clear one-line errors with exit code 2, backups that restore."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from apok_ui import db, services
+from tests.conftest import PG_ADMIN, _postgres_available, submit
+
+ROOT = Path(__file__).resolve().parent.parent
+NIP = '197002022000031005'
+
+
+def run(tmp_path: Path, *args: str, stdin: str = '', **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(('APOK_', 'NICEGUI_', 'PYTEST_'))}
+    environment.update({'APOK_ENV': 'production', 'APOK_DATA_DIR': str(tmp_path / 'data'), **env})
+    return subprocess.run(
+        [sys.executable, 'main.py', *args],
+        cwd=ROOT,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_petugas_tambah_adds_an_officer_who_can_then_log_in(tmp_path):
+    result = run(
+        tmp_path,
+        'petugas',
+        'tambah',
+        '--nip',
+        NIP,
+        '--nama',
+        'Raja Hamzah',
+        '--peran',
+        'camat',
+        '--kecamatan',
+        'batam kota',
+        stdin='Rahasia2026\n',
+    )
+    assert result.returncode == 0, result.stderr
+    assert f'petugas {NIP} (camat) added' in result.stdout
+    db.init(f'sqlite:///{tmp_path / "data" / "apok.db"}')
+    assert services.authenticate(nip=NIP, password='Rahasia2026').petugas_id == 1
+
+
+@pytest.mark.parametrize(
+    ('args', 'stdin', 'message'),
+    [
+        (['--nip', '12345678901234567', '--peran', 'admin', '--kecamatan', 'Nongsa'], 'Rahasia2026\n', '18 angka'),
+        (['--nip', NIP, '--peran', 'lurah', '--kecamatan', 'Nongsa'], 'Rahasia2026\n', 'Peran tidak dikenal'),
+        (['--nip', NIP, '--peran', 'admin', '--kecamatan', 'Atlantis'], 'Rahasia2026\n', 'Kecamatan tidak dikenal'),
+        (['--nip', NIP, '--peran', 'admin', '--kecamatan', 'Nongsa'], 'pendek\n', 'minimal 8'),
+        (['--nip', NIP, '--peran', 'admin', '--kecamatan', 'Nongsa'], 'a1' + 'é' * 40 + '\n', 'maksimal 72 byte'),
+        (['--nip', NIP, '--peran', 'admin', '--kecamatan', 'Nongsa'], '', 'no password given'),
+        (['--peran', 'admin'], '', 'required'),
+    ],
+)
+def test_petugas_tambah_refuses_bad_arguments_in_one_line_with_exit_code_2(tmp_path, args, stdin, message):
+    result = run(tmp_path, 'petugas', 'tambah', '--nama', 'Raja Hamzah', *args, stdin=stdin)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert 'Traceback' not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ('args', 'env', 'message'),
+    [
+        (['terbang'], {}, 'invalid choice'),
+        (['backup'], {}, 'required'),
+        (['migrate'], {'APOK_PORT': 'delapan'}, 'APOK_PORT must be a whole number'),
+        (['migrate'], {'APOK_DATABASE_URL': 'postgres://x@y/z'}, 'postgresql+psycopg://'),
+        (['migrate'], {'APOK_DEMO': 'mungkin'}, 'APOK_DEMO must be 1 or 0'),
+        ([], {}, 'APOK_STORAGE_SECRET must be set'),
+        ([], {'APOK_STORAGE_SECRET': 'secret'}, 'APOK_STORAGE_SECRET must be set'),
+    ],
+)
+def test_bad_commands_and_settings_get_one_line_and_exit_code_2(tmp_path, args, env, message):
+    result = run(tmp_path, *args, **env)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_backup_then_restore_gives_back_the_same_rows(sqlite_url, app_people, tmp_path):
+    for n in range(3):
+        submit(seq=n)
+    database_file = sqlite_url.removeprefix('sqlite:///')
+    env = {'APOK_DATABASE_URL': sqlite_url}
+    backup = tmp_path / 'cadangan.db'
+    assert run(tmp_path, 'backup', str(backup), **env).returncode == 0
+    before = rows(database_file)
+    submit(seq=9)
+    db.get().dispose()
+    assert rows(database_file) != before
+    result = run(tmp_path, 'restore', str(backup), **env)
+    assert result.returncode == 0, result.stderr
+    assert rows(database_file) == before
+    assert run(tmp_path, 'backup', str(backup), **env).returncode == 2  # never overwrites an existing file
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+    junk = tmp_path / 'bukan.db'
+    junk.write_text('hello')
+    result = run(tmp_path, 'restore', str(junk))
+    assert result.returncode == 2 and 'is not an APOK backup' in result.stderr
+
+
+def rows(database_file: str) -> list[tuple]:
+    engine = create_engine(f'sqlite:///{database_file}')
+    with engine.connect() as conn:
+        result = conn.execute(text('SELECT nomor_pendaftaran, status, version FROM pengurusan ORDER BY id')).all()
+        result += conn.execute(text('SELECT pengurusan_id, aksi FROM riwayat ORDER BY id')).all()
+    engine.dispose()
+    return [tuple(r) for r in result]
+
+
+def test_migrate_upgrades_an_empty_sqlite_database(tmp_path):
+    url = f'sqlite:///{tmp_path / "kosong.db"}'
+    result = run(tmp_path, 'migrate', APOK_DATABASE_URL=url)
+    assert result.returncode == 0 and 'up to date' in result.stdout
+    assert {'pengurusan', 'riwayat', 'pengurusan_nama'} <= set(inspect(create_engine(url)).get_table_names())
+
+
+def test_migrate_upgrades_an_empty_postgresql_database(tmp_path):
+    if not _postgres_available():
+        pytest.skip('PostgreSQL is not reachable')
+    name = f'apok_cli_{os.getpid()}'
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE {name}')
+    url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{name}'
+    try:
+        assert run(tmp_path, 'migrate', APOK_DATABASE_URL=url).returncode == 0
+        engine = create_engine(url)
+        assert {'pengurusan', 'riwayat', 'kecamatan'} <= set(inspect(engine).get_table_names())
+        with engine.connect() as conn:
+            assert conn.execute(text('SELECT count(*) FROM kelurahan')).scalar_one() == 64
+        engine.dispose()
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+
+
+def test_demo_refuses_a_database_that_already_has_officers(tmp_path):
+    run(
+        tmp_path,
+        'petugas',
+        'tambah',
+        '--nip',
+        NIP,
+        '--nama',
+        'Raja Hamzah',
+        '--peran',
+        'superadmin',
+        stdin='Rahasia2026\n',
+    )
+    result = run(tmp_path, 'demo')
+    assert result.returncode == 2 and 'already has officers' in result.stderr
