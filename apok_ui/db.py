@@ -49,6 +49,16 @@ class Database:
             config = alembic_config()
             config.attributes['connection'] = connection
             command.upgrade(config, 'head')
+        self.optimize()
+
+    def optimize(self) -> None:
+        """Give SQLite's planner statistics, without which it picks the kecamatan index over the NIK index."""
+        if not self.is_sqlite:
+            return  # PostgreSQL's autovacuum keeps its statistics fresh
+        with self.engine.begin() as connection:
+            analyzed = connection.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").scalar_one()
+            connection.exec_driver_sql('PRAGMA optimize' if analyzed else 'ANALYZE')
 
     def has_table(self, name: str) -> bool:
         """Return whether the schema has a table (used to tell a fresh database)."""

@@ -54,6 +54,7 @@ class QueueRow:
     status: Status
     version: int
     overdue: bool
+    peran_menunggu: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def officer(petugas_id: int) -> Officer | None:
 
 
 def tab_counts(kecamatan_id: int, peran: Peran) -> dict[Tab, int]:
-    """Return how many applications each tab holds for this role."""
+    """Return how many applications each tab holds for this role (each count is a range of one index)."""
     with db.get().read() as session:
         return {tab: _count(session, _conditions(kecamatan_id, peran, tab)) for tab in Tab}
 
@@ -145,6 +146,7 @@ def queue(
                 Pengurusan.status,
                 Pengurusan.version,
                 Layanan.sla_hari_kerja,
+                Pengurusan.peran_menunggu,
             )
             .join(Layanan, Layanan.id == Pengurusan.layanan_id)
             .where(*conditions)
@@ -168,10 +170,33 @@ def queue(
             Status(r[10]),
             r[11],
             Status(r[10]) in wf.IN_CHAIN and is_overdue(r[4], r[12], at),
+            r[13],
         )
         for r in result
     ]
     return QueuePage(rows, total, page, page_size)
+
+
+@dataclass(frozen=True)
+class LayananInfo:
+    """A layanan as the Pilih Pengurusan list shows it."""
+
+    id: int
+    kode: str
+    nama: str
+    sla_hari_kerja: int
+    aktif: bool
+
+
+def layanan_list() -> list[LayananInfo]:
+    """Return every layanan (active ones first, then by name) for the Pilih Pengurusan list."""
+    with db.get().read() as session:
+        rows = session.execute(
+            select(Layanan.id, Layanan.kode, Layanan.nama, Layanan.sla_hari_kerja, Layanan.aktif).order_by(
+                Layanan.aktif.desc(), Layanan.nama
+            )
+        ).all()
+    return [LayananInfo(*row) for row in rows]
 
 
 def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:

@@ -9,20 +9,11 @@ from pathlib import Path
 from sqlmodel import Session, func, select
 
 from apok_ui import db
+from apok_ui.print_data import template_for
 from models import Kecamatan, Kelurahan, Layanan
 from models.workflow import DEFAULT_TAHAPAN
 
 DATA_DIR = Path(__file__).resolve().parents[2] / 'assets' / 'data'
-TEMPLATES = {
-    'AK1': 'ak1.html',
-    'SKTM': 'sktm.html',
-    'SKD': 'skd.html',
-    'SKAW': 'skaw.html',
-    'RNK': 'rnk.html',
-    'SKP': 'skp.html',
-    'IUMK': 'iumk.html',
-    'RIK': 'rik.html',
-}
 PHOTO_REQUIREMENT = re.compile(r'pas foto', re.IGNORECASE)
 
 
@@ -77,7 +68,7 @@ def layanan_from_reference(item: dict) -> Layanan:
         tahapan=list(DEFAULT_TAHAPAN),
         sla_hari_kerja=item['sla_hari_kerja'],
         kode_klasifikasi=item['kode_klasifikasi'],
-        template=TEMPLATES.get(item['kode'], 'umum.html'),
+        template=template_for(item['kode']),
     )
 
 

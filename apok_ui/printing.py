@@ -1,0 +1,232 @@
+"""Render APOK's finished documents (surat, AK/I card) to PDF with WeasyPrint, off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+import segno
+
+from apok_ui.print_data import format_tanggal
+
+if TYPE_CHECKING:
+    import weasyprint
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / 'assets'
+PRINT_DIR = ASSETS_DIR / 'print'
+TEMPLATE_UMUM = 'umum.html'
+UKURAN_KERTAS = {'A4': '210mm 297mm', 'F4': '215mm 330mm'}
+MAGIC_FOTO = {b'\xff\xd8\xff': 'image/jpeg', b'\x89PNG\r\n\x1a\n': 'image/png'}
+
+logger = logging.getLogger(__name__)
+_pool: ProcessPoolExecutor | None = None
+
+
+@dataclass(frozen=True)
+class SuratData:
+    """Everything a printed letter shows, as plain picklable values (no ORM objects) for a worker process."""
+
+    layanan_kode: str
+    layanan_nama: str
+    template: str
+    ukuran_kertas: str
+    kota: str
+    provinsi: str
+    kecamatan_nama: str
+    kecamatan_alamat: str
+    nomor_surat: str
+    nomor_pendaftaran: str
+    tanggal_surat: date
+    pemohon: tuple[tuple[str, str], ...]
+    isian: tuple[tuple[str, str], ...]
+    camat_nama: str
+    camat_nip: str
+    verifikasi_url: str
+    pas_foto: bytes | None = None
+
+
+class UrlDitolak(ValueError):
+    """A print template asked for a resource outside assets/ (remote, or a local file elsewhere)."""
+
+
+def render_letter(data: SuratData) -> bytes:
+    """Return the PDF of a finished letter; a pure function of its data, so it runs in any worker process."""
+    import weasyprint
+
+    html = build_html(data)
+    return weasyprint.HTML(string=html, base_url=ASSETS_DIR.as_uri() + '/', url_fetcher=asset_url_fetcher()).write_pdf()
+
+
+async def render_letter_async(data: SuratData) -> bytes:
+    """Return the PDF rendered in a worker process, so the event loop keeps serving every other officer meanwhile."""
+    from nicegui import run  # late import: worker processes import this module and need none of NiceGUI
+
+    try:
+        if run.process_pool is not None:
+            pdf = await run.cpu_bound(render_letter, data)
+        else:  # no NiceGUI app has started (plain pytest, bench, CLI): NiceGUI's pool does not exist yet
+            pdf = await _render_in_own_pool(data)
+    except BrokenProcessPool:  # a worker died (killed, out of memory): print in a thread rather than fail the officer
+        _discard_own_pool()
+        pdf = await run.io_bound(render_letter, data)
+    if pdf is None:  # NiceGUI answers None instead of raising when the app stops or the call is cancelled
+        raise asyncio.CancelledError
+    return pdf
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and compile the templates now, so the first officer who prints does not wait for it."""
+    import weasyprint  # noqa: F401  # the import alone takes ~0.7 s
+
+    for name in _template_names():
+        _environment().get_template(name)
+    _warn_if_slow_font_subsetting()
+
+
+def build_html(data: SuratData) -> str:
+    """Return the letter as self-contained HTML (resources only as assets/ file URLs and data: URIs)."""
+    template = _environment().get_template(_pick_template(data.template))
+    return template.render(
+        surat=data,
+        kota=data.kota.upper(),
+        kecamatan=data.kecamatan_nama.upper(),
+        tanggal=format_tanggal(data.tanggal_surat),
+        ukuran=_page_size(data.ukuran_kertas),
+        assets_url=ASSETS_DIR.as_uri(),
+        qr=_qr_data_uri(data.verifikasi_url),
+        foto=_foto_data_uri(data.pas_foto),
+    )
+
+
+def check_url(url: str) -> str:
+    """Return the URL if a letter may load it (a data: URI or a file inside assets/); raise UrlDitolak otherwise."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == 'data':
+        return url
+    if scheme == 'file' and parts.netloc in ('', 'localhost'):
+        # resolve() collapses '..' and symlinks, so an escaped path cannot pass the prefix test
+        path = Path(url2pathname(parts.path)).resolve()
+        if path.is_relative_to(ASSETS_DIR.resolve()):
+            return url
+    raise UrlDitolak(f'Print resources must come from assets/ or data: URIs, refused: {url[:120]}')
+
+
+@cache
+def _fetcher_type() -> type[weasyprint.URLFetcher]:
+    """Return the URLFetcher subclass, built on first use so importing this module does not import WeasyPrint."""
+    import weasyprint
+
+    class AssetFetcher(weasyprint.URLFetcher):
+        """WeasyPrint's fetcher restricted by check_url: no network, no files outside assets/."""
+
+        def fetch(self, url: str, headers: dict | None = None) -> weasyprint.urls.URLFetcherResponse:
+            return super().fetch(check_url(url), headers)
+
+    return AssetFetcher
+
+
+def asset_url_fetcher() -> weasyprint.URLFetcher:
+    """Return a WeasyPrint URL fetcher that serves only data: URIs and files inside assets/, refusing all else."""
+    return _fetcher_type()(allowed_protocols=('data', 'file'), allow_redirects=False, timeout=5)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    """Return the Jinja2 environment; autoescape everywhere because every value may come from a citizen."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PRINT_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+@cache
+def _template_names() -> frozenset[str]:
+    """Return the letter templates a layanan may name (every page template except the shared base)."""
+    return frozenset(path.name for path in PRINT_DIR.glob('*.html') if path.name != 'base.html')
+
+
+def _pick_template(name: str) -> str:
+    """Return the template to print with: the named one if it exists, else the general letter."""
+    return name if name in _template_names() else TEMPLATE_UMUM
+
+
+def _page_size(ukuran_kertas: str) -> str:
+    """Return the CSS @page size of a paper name; only sizes from this table ever reach the stylesheet."""
+    try:
+        return UKURAN_KERTAS[ukuran_kertas.strip().upper()]
+    except KeyError:
+        raise ValueError(f'Unknown ukuran_kertas {ukuran_kertas!r}; expected one of {sorted(UKURAN_KERTAS)}') from None
+
+
+def _qr_data_uri(url: str) -> str:
+    """Return the QR code of the verification URL as an SVG data: URI (vector, so it scans at any print size)."""
+    return segno.make(url, error='m', micro=False).svg_data_uri(border=4, dark='#000')
+
+
+def _foto_data_uri(foto: bytes | None) -> str | None:
+    """Return the pas foto as a data: URI if it really is JPEG or PNG, so no other format reaches the renderer."""
+    if not foto:
+        return None
+    for magic, mime in MAGIC_FOTO.items():
+        if foto.startswith(magic):
+            return f'data:{mime};base64,{base64.b64encode(foto).decode("ascii")}'
+    return None
+
+
+def _warn_if_slow_font_subsetting() -> None:
+    """Log one line for the operator when HarfBuzz-subset is missing, which makes every letter ~4x slower."""
+    from weasyprint.text import ffi
+
+    if getattr(ffi, 'harfbuzz_subset', None) is None:
+        logger.warning('libharfbuzz-subset0 is not installed: WeasyPrint subsets fonts with fontTools (~4x slower)')
+
+
+async def _render_in_own_pool(data: SuratData) -> bytes | None:
+    """Return the PDF from this module's own process pool, or from a thread when no process can be started."""
+    from nicegui import run
+
+    pool = _own_pool()
+    if pool is None:
+        return await run.io_bound(render_letter, data)
+    return await asyncio.get_running_loop().run_in_executor(pool, render_letter, data)
+
+
+def _own_pool() -> ProcessPoolExecutor | None:
+    """Return the fallback process pool, created on first use; None where the platform cannot start processes."""
+    global _pool  # noqa: PLW0603  # one pool per process, like NiceGUI's own
+    if _pool is None:
+        try:
+            # spawn, not fork: forking a process that already runs threads (event loop, pytest) can deadlock
+            context = multiprocessing.get_context('spawn')
+            _pool = ProcessPoolExecutor(
+                max_workers=min(os.cpu_count() or 1, 4), mp_context=context, initializer=warm_up
+            )
+        except (OSError, NotImplementedError, ImportError):
+            return None
+    return _pool
+
+
+def _discard_own_pool() -> None:
+    """Forget a broken fallback pool so the next print starts a fresh one."""
+    global _pool  # noqa: PLW0603
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
