@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
+from sqlalchemy import ColumnElement, and_, func, select, text
 from sqlmodel import Session
 
 from apok_ui import db
@@ -244,11 +244,10 @@ def _name_condition(part: str) -> ColumnElement[bool]:
     """Return 'the name contains part, in any case', answered by the trigram index where it can be."""
     if db.get().is_sqlite and len(part) >= 3:
         phrase = '"' + part.replace('"', '""') + '"'
-        matches = (
-            select(literal_column('rowid'))
-            .select_from(text('pengurusan_nama'))
-            .where(text('pengurusan_nama MATCH :phrase').bindparams(phrase=phrase))
-        )
-        return Pengurusan.id.in_(matches)
+        # The unary plus keeps SQLite walking the narrow tab index and testing membership in the trigram matches,
+        # instead of fetching every matching row of the whole city by id (10x slower for common name parts).
+        return text(
+            '+pengurusan.id IN (SELECT rowid FROM pengurusan_nama WHERE pengurusan_nama MATCH :phrase)'
+        ).bindparams(phrase=phrase)
     escaped = part.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_')
     return func.lower(Pengurusan.nama).like(f'%{escaped}%', escape='\\')

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apok_ui import db, queries, services  # noqa: E402
 from apok_ui.demo import FIRST, LAST, make_nik  # noqa: E402
-from models import Layanan, Pengurusan, Peran, Tab  # noqa: E402
+from models import Pengurusan, Peran, Tab  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / 'out'
 PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test'
@@ -41,7 +41,7 @@ def fill(rows: int, seed: int = 1) -> dict:
     """Insert `rows` applications spread over the 12 kecamatan and 8 layanan; return sample values to search."""
     rng = random.Random(seed)
     with db.get().read() as session:
-        layanan = [(l.id, l.tahapan) for l in session.exec(text('SELECT id, tahapan FROM layanan')).all()]
+        layanan = session.execute(text('SELECT id, tahapan FROM layanan')).all()
         kelurahan = session.execute(text('SELECT id, kecamatan_id FROM kelurahan')).all()
     by_kec: dict[int, list[int]] = {}
     for kel_id, kec_id in kelurahan:
@@ -150,7 +150,8 @@ def bench_engine(engine: str, rows: int, runs: int, keep: bool) -> list[tuple]:
     assert queries.queue(sample['kecamatan_id'], Peran.ADMIN, Tab.DATA_SELESAI, search=sample['nomor']).page >= 1
     kec = sample['kecamatan_id']
     sqlite = database.is_sqlite
-    like = "lower(nama) LIKE :q" if not sqlite else "id IN (SELECT rowid FROM pengurusan_nama WHERE pengurusan_nama MATCH :q)"
+    trigram = '+id IN (SELECT rowid FROM pengurusan_nama WHERE pengurusan_nama MATCH :q)'
+    like = trigram if sqlite else 'lower(nama) LIKE :q'
     cases = [('queue page + counts (Data Baru, admin)', app_queue(kec), floor_queue(kec, sqlite))]
     for kind, column, term, value in (('nomor', 'nomor_pendaftaran', sample['nomor'], sample['nomor']),
                                       ('NIK', 'nik', sample['nik'], sample['nik']),
@@ -161,8 +162,8 @@ def bench_engine(engine: str, rows: int, runs: int, keep: bool) -> list[tuple]:
     for term in ('santo', 'hutap', 'dwi pu'):
         q = f'"{term}"' if sqlite else f'%{term}%'
         cases.append((f'search name part "{term}" (Data Selesai)', search(kec, Tab.DATA_SELESAI, term),
-                      raw(f"SELECT count(*) FROM pengurusan WHERE kecamatan_id=:k AND status IN ('diserahkan','selesai') "
-                          f'AND {like}', k=kec, q=q)))
+                      raw('SELECT count(*) FROM pengurusan WHERE kecamatan_id=:k '
+                          f"AND status IN ('diserahkan','selesai') AND {like}", k=kec, q=q)))
     results = []
     for name, app_fn, floor_fn in cases:
         a50, a95 = measure(app_fn, runs)
