@@ -3,13 +3,30 @@
 import os
 import sys
 
-from nicegui import app, ui
+from nicegui import app, run, ui
 
-from apok_ui import auth, cli
+from apok_ui import auth, cetak, cli, events_pg, printing
+from apok_ui.components import berkas_route
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
 from apok_ui.services.petugas import count_petugas
-from pages import login, petugas
+from apok_ui.upload_limit import UploadLimit
+from pages import (
+    administrasi,
+    administrasi_kecamatan,
+    administrasi_layanan,
+    administrasi_layanan_form,
+    administrasi_petugas,
+    ajukan,
+    audit,
+    beranda,
+    lacak,
+    login,
+    monitoring,
+    petugas,
+    profil,
+    verifikasi,
+)
 
 
 def wire_pages() -> None:
@@ -17,19 +34,36 @@ def wire_pages() -> None:
     ui.page('/login')(login.page)  # /login
     ui.page('/admin/login')(login.page)  # /admin/login
     ui.page('/admin')(petugas.page)  # /admin
-    ui.page('/')(lambda: ui.navigate.to('/login'))  # / (the citizen portal replaces this)
+    ui.page('/admin/profil')(profil.page)  # /admin/profil
+    ui.page('/admin/monitoring')(monitoring.page)  # /admin/monitoring
+    app.get('/admin/berkas/{berkas_id}', include_in_schema=False)(berkas_route.serve)  # /admin/berkas/{berkas_id}
+    ui.page('/admin/sistem')(administrasi.page)  # /admin/sistem
+    ui.page('/admin/sistem/petugas')(administrasi_petugas.page)  # /admin/sistem/petugas
+    ui.page('/admin/sistem/layanan')(administrasi_layanan.page)  # /admin/sistem/layanan
+    ui.page('/admin/sistem/layanan/{layanan_id}')(administrasi_layanan_form.page)  # /admin/sistem/layanan/{id|baru}
+    ui.page('/admin/sistem/kecamatan')(administrasi_kecamatan.page)  # /admin/sistem/kecamatan
+    ui.page('/admin/sistem/audit')(audit.page)  # /admin/sistem/audit
+    ui.page('/')(beranda.page)  # /
+    ui.page('/ajukan/{kode}')(ajukan.page)  # /ajukan/{kode}
+    ui.page('/lacak')(lacak.page)  # /lacak
+    ui.page('/verifikasi/{token:path}')(verifikasi.page)  # /verifikasi/{token} (any odd token gets the calm page)
 
 
 def start(settings: Settings) -> None:
     """Prepare the database and serve APOK."""
-    cli.open_database(settings)
+    database = cli.open_database(settings)
+    events_pg.install(database.engine)  # live events across processes when several share one PostgreSQL
     if settings.demo and not count_petugas():
         print('APOK: seeding demo data (first start only, about 20 s)…', flush=True)
         seed_demo()
     if settings.demo:
         cli.print_demo_logins()
     auth.configure(settings.session_idle_minutes)
+    cetak.configure(settings.base_url)
+    printing.warm_up()  # import WeasyPrint now, not when the first officer prints
+    run.process_pool_start_method = 'spawn'  # forking a process that already runs threads can deadlock
     app.add_static_files('/static', 'assets/static')
+    app.add_middleware(UploadLimit, max_bytes=settings.max_upload_bytes)  # before NiceGUI spools a body to disk
     wire_pages()
     ui.run(
         host=settings.host,

@@ -67,9 +67,12 @@ def actor(officer: Officer) -> Actor:
 
 
 def client_ip() -> str:
-    """Return the address of the browser behind the current page (for the audit log)."""
+    """Return the address of the browser behind the current page (for the audit log and the abuse limits).
+
+    Behind nginx, uvicorn's proxy-headers support already put the forwarded address here for trusted proxies only;
+    reading X-Forwarded-For ourselves would let any browser pick its own address.
+    """
     request: Request | None = getattr(ui.context.client, 'request', None)
     if request is None or request.client is None:
         return ''
-    forwarded = request.headers.get('x-forwarded-for', '')
-    return forwarded.split(',')[0].strip() if forwarded else request.client.host
+    return request.client.host

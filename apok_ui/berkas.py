@@ -6,13 +6,16 @@ import hashlib
 import io
 import os
 import secrets
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 MAX_IMAGE_PIXELS = 40_000_000  # a phone photo is ~12 MP; anything far beyond is a decompression bomb
+MAX_NAME_LENGTH = 255
+JPEG_QUALITY = 90
 SIGNATURES = (
     (b'%PDF-', 'pdf', 'application/pdf'),
     (b'\x89PNG\r\n\x1a\n', 'png', 'image/png'),
@@ -43,22 +46,82 @@ class BerkasInfo:
     sha256: str
 
 
+def jenis_text(jenis: tuple[str, ...]) -> str:
+    """Return accepted types as a person reads them: 'PDF, JPG atau PNG'."""
+    names = [j.upper() for j in jenis]
+    return names[0] if len(names) == 1 else f'{", ".join(names[:-1])} atau {names[-1]}'
+
+
+def check_size(ukuran: int, *, max_bytes: int) -> None:
+    """Raise BerkasError when an upload of this many bytes is empty or over the limit (before reading it)."""
+    if ukuran <= 0:
+        raise BerkasError('Berkas kosong.')
+    if ukuran > max_bytes:
+        raise BerkasError(f'Berkas terlalu besar (maksimal {max_bytes // (1024 * 1024)} MB).')
+
+
+def check_name(nama: str) -> str:
+    """Return the uploaded name for display, or raise BerkasError when it carries a path or control characters.
+
+    The name is only ever shown: stored files get random names. A name with a path in it is still refused, since no
+    browser sends one and whoever does is probing.
+    """
+    name = (nama or '').strip()
+    if not name:
+        return 'berkas'
+    if (
+        '/' in name
+        or '\\' in name
+        or name in ('.', '..')
+        or len(name) > MAX_NAME_LENGTH
+        or any(unicodedata.category(c) in ('Cc', 'Cs') for c in name)
+    ):
+        raise BerkasError('Nama berkas tidak valid; ganti nama berkas lalu unggah lagi.')
+    return name
+
+
 def inspect(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = ('pdf', 'jpg', 'png')) -> BerkasInfo:
     """Return what an upload is, judged by its bytes, or raise BerkasError."""
-    if not isi:
-        raise BerkasError('Berkas kosong.')
-    if len(isi) > max_bytes:
-        raise BerkasError(f'Berkas terlalu besar (maksimal {max_bytes // (1024 * 1024)} MB).')
+    check_size(len(isi), max_bytes=max_bytes)
     kind = next(((jenis, ctype) for magic, jenis, ctype in SIGNATURES if isi.startswith(magic)), None)
     if kind is None or kind[0] not in allowed:
-        names = ', '.join(a.upper() for a in allowed)
-        raise BerkasError(f'Jenis berkas tidak diterima; unggah {names}.')
+        raise BerkasError(f'Jenis berkas tidak diterima; unggah {jenis_text(allowed)}.')
     jenis, ctype = kind
     if jenis == 'pdf':
         _check_pdf(isi)
     else:
         _check_image(isi, jenis)
     return BerkasInfo(jenis, ctype, len(isi), hashlib.sha256(isi).hexdigest())
+
+
+def prepare(
+    isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = ('pdf', 'jpg', 'png')
+) -> tuple[bytes, BerkasInfo]:
+    """Return the bytes to store and what they are: images re-encoded (no EXIF location, no trailing payload)."""
+    info = inspect(isi, max_bytes=max_bytes, allowed=allowed)
+    if info.jenis == 'pdf':
+        return isi, info
+    clean = _reencode(isi, info.jenis)
+    check_size(len(clean), max_bytes=max_bytes)
+    return clean, BerkasInfo(info.jenis, info.content_type, len(clean), hashlib.sha256(clean).hexdigest())
+
+
+def _reencode(isi: bytes, jenis: str) -> bytes:
+    """Return the image drawn anew in its own format, upright, without metadata; the caller has inspected it."""
+    try:
+        with Image.open(io.BytesIO(isi)) as image:
+            icc_profile = image.info.get('icc_profile')
+            upright = ImageOps.exif_transpose(image)
+            out = io.BytesIO()
+            if jenis == 'jpg':
+                if upright.mode not in ('RGB', 'L', 'CMYK'):
+                    upright = upright.convert('RGB')
+                upright.save(out, 'JPEG', quality=JPEG_QUALITY, icc_profile=icc_profile)
+            else:
+                upright.save(out, 'PNG', compress_level=6, icc_profile=icc_profile)
+    except Exception:
+        raise BerkasError('Gambar rusak atau tidak dapat dibaca.') from None
+    return out.getvalue()
 
 
 def _check_pdf(isi: bytes) -> None:

@@ -32,9 +32,17 @@ PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test'
 KODE = ('BTK', 'BTJ', 'BTA', 'BLP', 'BKG', 'BLG', 'GLG', 'LBJ', 'NGS', 'SGL', 'SBD', 'SKP')
 MIDDLE = ('', '', 'Dwi', 'Tri', 'Putra', 'Putri', 'Adi', 'Nur', 'Sri', 'Muhammad', 'Agung', 'Ayu')
 # (status, peran_menunggu, tahap, weight): most rows are finished, a fair share waits somewhere in the chain.
-STATES = (('diajukan', 'admin', 0, 6), ('diajukan', 'kasi', 1, 4), ('diajukan', 'sekcam', 2, 3),
-          ('diajukan', 'camat', 3, 3), ('revisi', 'admin', 0, 1), ('ditolak', None, 0, 3),
-          ('selesai', None, 3, 30), ('diserahkan', None, 3, 45), ('dibatalkan', None, 0, 5))
+STATES = (
+    ('diajukan', 'admin', 0, 6),
+    ('diajukan', 'kasi', 1, 4),
+    ('diajukan', 'sekcam', 2, 3),
+    ('diajukan', 'camat', 3, 3),
+    ('revisi', 'admin', 0, 1),
+    ('ditolak', None, 0, 3),
+    ('selesai', None, 3, 30),
+    ('diserahkan', None, 3, 45),
+    ('dibatalkan', None, 0, 5),
+)
 
 
 def fill(rows: int, seed: int = 1) -> dict:
@@ -57,17 +65,43 @@ def fill(rows: int, seed: int = 1) -> dict:
         nama = ' '.join(p for p in (rng.choice(FIRST), rng.choice(MIDDLE), rng.choice(LAST)) if p)
         key = (kec_id, at.year, at.month)
         seq[key] = seq.get(key, 0) + 1
-        row = dict(nomor_pendaftaran=f'{KODE[kec_id - 1]}-{at:%y%m}-{seq[key]:05d}', layanan_id=rng.choice(layanan)[0],
-                   kecamatan_id=kec_id, kelurahan_id=rng.choice(by_kec[kec_id]), nik=make_nik(kec_id, born, False, n),
-                   nama=nama, tempat_lahir='Batam', tanggal_lahir=born, jenis_kelamin='Laki-laki', agama='Islam',
-                   pekerjaan='Wiraswasta', status_perkawinan='Kawin', alamat='Jl. Contoh', rt='001', rw='002',
-                   no_hp=f'+628{n:011d}'[:15], email=f'p{n}@contoh.id', isian={}, status=status, tahap=tahap,
-                   tahapan=['admin', 'kasi', 'sekcam', 'camat'], peran_menunggu=waiting, version=1,
-                   diajukan_at=at, menunggu_sejak=at, diubah_at=at)
+        row = dict(
+            nomor_pendaftaran=f'{KODE[kec_id - 1]}-{at:%y%m}-{seq[key]:05d}',
+            layanan_id=rng.choice(layanan)[0],
+            kecamatan_id=kec_id,
+            kelurahan_id=rng.choice(by_kec[kec_id]),
+            nik=make_nik(kec_id, born, False, n),
+            nama=nama,
+            tempat_lahir='Batam',
+            tanggal_lahir=born,
+            jenis_kelamin='Laki-laki',
+            agama='Islam',
+            pekerjaan='Wiraswasta',
+            status_perkawinan='Kawin',
+            alamat='Jl. Contoh',
+            rt='001',
+            rw='002',
+            no_hp=f'+628{n:011d}'[:15],
+            email=f'p{n}@contoh.id',
+            isian={},
+            status=status,
+            tahap=tahap,
+            tahapan=['admin', 'kasi', 'sekcam', 'camat'],
+            peran_menunggu=waiting,
+            version=1,
+            diajukan_at=at,
+            menunggu_sejak=at,
+            diubah_at=at,
+        )
         batch.append(row)
         if n == rows // 2:
-            sample = {'nomor': row['nomor_pendaftaran'], 'nik': row['nik'], 'email': row['email'],
-                      'hp': '0' + row['no_hp'][3:], 'kecamatan_id': kec_id}
+            sample = {
+                'nomor': row['nomor_pendaftaran'],
+                'nik': row['nik'],
+                'email': row['email'],
+                'hp': '0' + row['no_hp'][3:],
+                'kecamatan_id': kec_id,
+            }
         if len(batch) == 20_000:
             _flush(batch)
     _flush(batch)
@@ -95,9 +129,11 @@ def measure(fn, runs: int) -> tuple[float, float]:
 
 def raw(sql: str, **params):
     """Return a function running hand-written SQL through the same engine (the floor)."""
+
     def run():
         with db.get().engine.connect() as conn:
             return conn.execute(text(sql), params).all()
+
     return run
 
 
@@ -105,21 +141,31 @@ def floor_queue(kec: int, sqlite: bool):
     """Hand-written SQL for the Data Baru screen: four tab counts, counts per layanan, the first page."""
     statements = [
         ("SELECT count(*) FROM pengurusan WHERE kecamatan_id=:k AND peran_menunggu='admin'", {}),
-        ("SELECT count(*) FROM pengurusan WHERE kecamatan_id=:k AND peran_menunggu IS NOT NULL "
-         "AND peran_menunggu!='admin'", {}),
+        (
+            'SELECT count(*) FROM pengurusan WHERE kecamatan_id=:k AND peran_menunggu IS NOT NULL '
+            "AND peran_menunggu!='admin'",
+            {},
+        ),
         ("SELECT count(*) FROM pengurusan WHERE kecamatan_id=:k AND status IN ('diserahkan','selesai')", {}),
         ("SELECT count(*) FROM pengurusan WHERE kecamatan_id=:k AND status='ditolak'", {}),
-        ("SELECT layanan_id, count(*) FROM pengurusan WHERE kecamatan_id=:k AND peran_menunggu='admin' "
-         "GROUP BY layanan_id", {}),
-        ("SELECT p.id, p.nomor_pendaftaran, p.nama, p.nik, p.no_hp, l.nama FROM pengurusan p JOIN layanan l "
-         "ON l.id=p.layanan_id WHERE p.kecamatan_id=:k AND p.peran_menunggu='admin' "
-         "ORDER BY p.menunggu_sejak, p.id LIMIT 20", {}),
+        (
+            "SELECT layanan_id, count(*) FROM pengurusan WHERE kecamatan_id=:k AND peran_menunggu='admin' "
+            'GROUP BY layanan_id',
+            {},
+        ),
+        (
+            'SELECT p.id, p.nomor_pendaftaran, p.nama, p.nik, p.no_hp, l.nama FROM pengurusan p JOIN layanan l '
+            "ON l.id=p.layanan_id WHERE p.kecamatan_id=:k AND p.peran_menunggu='admin' "
+            'ORDER BY p.menunggu_sejak, p.id LIMIT 20',
+            {},
+        ),
     ]
 
     def run():
         with db.get().engine.connect() as conn:
             for sql, _ in statements:
                 conn.execute(text(sql), {'k': kec}).all()
+
     return run
 
 
@@ -128,6 +174,7 @@ def app_queue(kec: int):
         queries.tab_counts(kec, Peran.ADMIN)
         queries.layanan_counts(kec, Peran.ADMIN, Tab.DATA_BARU)
         queries.queue(kec, Peran.ADMIN, Tab.DATA_BARU)
+
     return run
 
 
@@ -148,8 +195,10 @@ def bench_engine(engine: str, rows: int, runs: int, keep: bool) -> list[tuple]:
                 conn.execute(text('VACUUM ANALYZE'))
     else:
         with database.read() as session:
-            row = session.execute(text('SELECT nomor_pendaftaran, nik, email, no_hp, kecamatan_id FROM pengurusan '
-                                       'WHERE id = :i'), {'i': rows // 2 + 1}).one()
+            row = session.execute(
+                text('SELECT nomor_pendaftaran, nik, email, no_hp, kecamatan_id FROM pengurusan WHERE id = :i'),
+                {'i': rows // 2 + 1},
+            ).one()
         sample = {'nomor': row[0], 'nik': row[1], 'email': row[2], 'hp': '0' + row[3][3:], 'kecamatan_id': row[4]}
     assert queries.queue(sample['kecamatan_id'], Peran.ADMIN, Tab.DATA_SELESAI, search=sample['nomor']).page >= 1
     kec = sample['kecamatan_id']
@@ -157,17 +206,33 @@ def bench_engine(engine: str, rows: int, runs: int, keep: bool) -> list[tuple]:
     trigram = '+id IN (SELECT rowid FROM pengurusan_nama WHERE pengurusan_nama MATCH :q)'
     like = trigram if sqlite else 'lower(nama) LIKE :q'
     cases = [('queue page + counts (Data Baru, admin)', app_queue(kec), floor_queue(kec, sqlite))]
-    for kind, column, term, value in (('nomor', 'nomor_pendaftaran', sample['nomor'], sample['nomor']),
-                                      ('NIK', 'nik', sample['nik'], sample['nik']),
-                                      ('phone 08…', 'no_hp', sample['hp'], '+62' + sample['hp'][1:]),
-                                      ('email', 'email', sample['email'], sample['email'])):
-        cases.append((f'search {kind}', search(kec, Tab.DATA_SELESAI, term),
-                      raw(f'SELECT id FROM pengurusan WHERE kecamatan_id=:k AND {column}=:v', k=kec, v=value)))
+    for kind, column, term, value in (
+        ('nomor', 'nomor_pendaftaran', sample['nomor'], sample['nomor']),
+        ('NIK', 'nik', sample['nik'], sample['nik']),
+        ('phone 08…', 'no_hp', sample['hp'], '+62' + sample['hp'][1:]),
+        ('email', 'email', sample['email'], sample['email']),
+    ):
+        cases.append(
+            (
+                f'search {kind}',
+                search(kec, Tab.DATA_SELESAI, term),
+                raw(f'SELECT id FROM pengurusan WHERE kecamatan_id=:k AND {column}=:v', k=kec, v=value),
+            )
+        )
     for term in ('santo', 'hutap', 'dwi pu'):
         q = f'"{term}"' if sqlite else f'%{term}%'
-        cases.append((f'search name part "{term}" (Data Selesai)', search(kec, Tab.DATA_SELESAI, term),
-                      raw('SELECT count(*) FROM pengurusan WHERE kecamatan_id=:k '
-                          f"AND status IN ('diserahkan','selesai') AND {like}", k=kec, q=q)))
+        cases.append(
+            (
+                f'search name part "{term}" (Data Selesai)',
+                search(kec, Tab.DATA_SELESAI, term),
+                raw(
+                    'SELECT count(*) FROM pengurusan WHERE kecamatan_id=:k '
+                    f"AND status IN ('diserahkan','selesai') AND {like}",
+                    k=kec,
+                    q=q,
+                ),
+            )
+        )
     results = []
     for name, app_fn, floor_fn in cases:
         a50, a95 = measure(app_fn, runs)
@@ -180,6 +245,7 @@ def bench_engine(engine: str, rows: int, runs: int, keep: bool) -> list[tuple]:
 def search(kec: int, tab: Tab, term: str):
     def run():
         queries.queue(kec, Peran.ADMIN, tab, search=term)
+
     return run
 
 
@@ -211,14 +277,18 @@ def main() -> None:
     parser.add_argument('--keep', action='store_true', help='reuse an already filled database')
     args = parser.parse_args()
     engines = ('sqlite', 'postgresql') if args.engine == 'both' else (args.engine,)
-    print(f'\n{args.rows:,} applications, {args.runs} runs each, {datetime.now():%Y-%m-%d %H:%M}, '
-          f'{os.cpu_count()} cores\n')
+    print(
+        f'\n{args.rows:,} applications, {args.runs} runs each, {datetime.now():%Y-%m-%d %H:%M}, '
+        f'{os.cpu_count()} cores\n'
+    )
     print('| engine | query | APOK p50 ms | APOK p95 ms | floor p50 ms | floor p95 ms | p95 ratio |')
     print('|---|---|---:|---:|---:|---:|---:|')
     for engine in engines:
         for e, name, a50, a95, f50, f95 in bench_engine(engine, args.rows, args.runs, args.keep):
-            print(f'| {e} | {name} | {a50:.1f} | {a95:.1f} | {f50:.1f} | {f95:.1f} | {a95 / max(f95, 0.01):.2f} |',
-                  flush=True)
+            print(
+                f'| {e} | {name} | {a50:.1f} | {a95:.1f} | {f50:.1f} | {f95:.1f} | {a95 / max(f95, 0.01):.2f} |',
+                flush=True,
+            )
 
 
 if __name__ == '__main__':

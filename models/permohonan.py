@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,6 +22,10 @@ JENIS_KELAMIN = ('Laki-laki', 'Perempuan')
 AGAMA = ('Islam', 'Kristen', 'Katolik', 'Hindu', 'Buddha', 'Konghucu', 'Kepercayaan')
 STATUS_PERKAWINAN = ('Belum Kawin', 'Kawin', 'Cerai Hidup', 'Cerai Mati')
 JENIS_BERKAS = ('pdf', 'jpg', 'png')
+# Column widths of models.tables.Pengurusan that a typed value must fit.
+MAX_NAMA, MAX_TEMPAT_LAHIR = 100, 60
+ISO_DATE_RE = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}')
+DMY_DATE_RE = re.compile(r'([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})')
 
 # The applicant fields an Admin may correct in a revision, with their labels.
 FIELD_LABELS = {
@@ -74,7 +79,7 @@ def clean_field(name: str, value: Any, *, today: date | None = None) -> Any:
     if name == 'nik':
         return check_nik(text, today=today)
     if name in ('nama', 'tempat_lahir'):
-        return check_nama(text, field=FIELD_LABELS[name])
+        return check_nama(text, field=FIELD_LABELS[name], max_len=MAX_NAMA if name == 'nama' else MAX_TEMPAT_LAHIR)
     if name == 'tanggal_lahir':
         return _check_birth_date(text, today=today)
     if name in ('jenis_kelamin', 'agama', 'status_perkawinan'):
@@ -134,7 +139,7 @@ def _check_isian(raw: str, item: dict) -> str:
         return ''
     if jenis == 'angka':
         digits = raw.replace('.', '').replace(',', '')
-        if not digits.isdigit() or len(digits) > 15:
+        if not re.fullmatch(r'[0-9]{1,15}', digits):
             raise InvalidValue(f'{label} harus berupa angka.')
         return digits
     if jenis == 'tanggal':
@@ -143,10 +148,13 @@ def _check_isian(raw: str, item: dict) -> str:
         if raw not in item.get('pilihan', []):
             raise InvalidValue(f'Pilih {label} dari daftar.')
         return raw
-    return check_text(raw, field=label, max_len=1000 if jenis == 'teks_panjang' else 200)
+    long = jenis == 'teks_panjang'
+    return check_text(raw, field=label, max_len=1000 if long else 200, multiline=long)
 
 
 def _check_birth_date(text: str | date, *, today: date | None) -> date:
+    if not text:
+        raise InvalidValue('Tanggal lahir wajib diisi.')
     born = text if isinstance(text, date) else _parse_date(text, 'Tanggal lahir')
     if born > (today or date.today()) or born.year < 1900:
         raise InvalidValue('Tanggal lahir tidak valid.')
@@ -154,10 +162,16 @@ def _check_birth_date(text: str | date, *, today: date | None) -> date:
 
 
 def _parse_date(text: str, label: str) -> date:
+    """Return the date of '2000-12-31' (a date picker) or '31-12-2000' / '31/12/2000' (typed by hand)."""
     try:
-        return date.fromisoformat(text)
+        if ISO_DATE_RE.fullmatch(text):
+            return date.fromisoformat(text)
+        if match := DMY_DATE_RE.fullmatch(text):
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day)
     except ValueError:
-        raise InvalidValue(f'{label} harus berupa tanggal (contoh: 2000-12-31).') from None
+        pass
+    raise InvalidValue(f'{label} harus berupa tanggal (contoh: 31-12-2000).')
 
 
 def _check_choice(text: str, name: str) -> str:
@@ -168,7 +182,9 @@ def _check_choice(text: str, name: str) -> str:
 
 
 def _check_rt_rw(text: str, label: str) -> str:
-    if not text.isdigit() or not 1 <= len(text) <= 3 or int(text) == 0:
+    if not text:
+        raise InvalidValue(f'{label} wajib diisi.')
+    if not re.fullmatch(r'[0-9]{1,3}', text) or int(text) == 0:
         raise InvalidValue(f'{label} harus 1–3 angka, contoh: 004.')
     return f'{int(text):03d}'
 

@@ -180,3 +180,11 @@ class Penomoran(SQLModel, table=True):
 
     kunci: str = Field(primary_key=True, max_length=40)
     nilai: int = 0
+
+
+class LayananKecamatan(SQLModel, table=True):
+    """A layanan switched on or off in one kecamatan; without a row the layanan's own switch (aktif) decides."""
+
+    layanan_id: int = Field(foreign_key='layanan.id', primary_key=True)
+    kecamatan_id: int = Field(foreign_key='kecamatan.id', primary_key=True)
+    aktif: bool = True

@@ -1,37 +1,287 @@
-"""The officer's workspace (first screen): who is logged in and how much waits in Data Baru."""
+"""The officer's workspace of the seed manual: tabs Data Baru, In Progress, Data Selesai and Profil Petugas."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from nicegui import run, ui
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth, queries, services, theme
+from apok_ui import auth, queries, theme
 from apok_ui.components.frame import officer_frame
+from apok_ui.components.lihat_data import LihatData
+from apok_ui.components.penyerahan import selesai_actions
+from apok_ui.components.pilih_pengurusan import pilih_pengurusan
+from apok_ui.components.profil_panel import profil_panel
+from apok_ui.components.queue import pager, queue_table
+from apok_ui.events import Perubahan
+from apok_ui.live import Live
+from apok_ui.queries import LayananInfo, Officer, QueuePage
 from models import Peran, Tab
 
+PROFIL = 'profil'
+BADGE = 'ml-2 rounded px-1.5 text-xs font-medium leading-5 bg-primary text-white'
+TABS = {'baru': Tab.DATA_BARU, 'proses': Tab.IN_PROGRESS, 'selesai': Tab.DATA_SELESAI}
+EMPTY = {
+    Tab.DATA_BARU: 'Tidak ada pengurusan yang menunggu Anda.',
+    Tab.IN_PROGRESS: 'Tidak ada pengurusan yang sedang diproses petugas lain.',
+    Tab.DATA_SELESAI: 'Belum ada pengurusan yang selesai.',
+    Tab.DITOLAK: 'Tidak ada pengurusan yang ditolak.',
+}
 
-def page() -> RedirectResponse | None:
-    """Show the logged-in officer's workspace, or send them to the login."""
+
+@dataclass(frozen=True)
+class View:
+    """What the workspace shows, read together in one worker thread."""
+
+    counts: dict[Tab, int]
+    layanan_counts: dict[int, int]
+    page: QueuePage | None
+
+
+class Workspace:
+    """One officer's open workspace: the chosen tab, layanan, search and page; it reads fresh rows on demand."""
+
+    def __init__(self, officer: Officer, *, ip: str, tab: str, layanan_kode: str = '', cari: str = '') -> None:
+        self.officer = officer
+        self.ip = ip
+        self.client = ui.context.client
+        self.verifies = officer.peran is not Peran.SUPERADMIN and officer.kecamatan_id is not None
+        self.tab = (tab if tab in (*TABS, PROFIL) else 'baru') if self.verifies else PROFIL
+        self.layanan: list[LayananInfo] = []
+        self.layanan_kode = layanan_kode
+        self.search = cari[:100]
+        self.page_no = 1
+        self.ditolak = False
+        self.view = View({t: 0 for t in Tab}, {}, None)
+        self.badges: dict[str, ui.label] = {}
+        self.progress: ui.linear_progress | None = None
+        self.lihat_data: LihatData | None = None
+
+    @property
+    def layanan_id(self) -> int | None:
+        """Return the chosen layanan's id, or None for Semua."""
+        return next((item.id for item in self.layanan if item.kode == self.layanan_kode), None)
+
+    @property
+    def queue_tab(self) -> Tab | None:
+        """Return the tab whose queue is shown (Data Selesai's Ditolak filter included), or None on Profil."""
+        tab = TABS.get(self.tab)
+        return Tab.DITOLAK if tab is Tab.DATA_SELESAI and self.ditolak else tab
+
+    def read(self) -> View:
+        """Return counts and the current page (runs in a worker thread)."""
+        if not self.verifies:
+            return self.view
+        if not self.layanan:
+            self.layanan = queries.layanan_list()
+        kecamatan_id, peran, tab = self.officer.kecamatan_id, self.officer.peran, self.queue_tab
+        counts = queries.tab_counts(kecamatan_id, peran)
+        if tab is None:
+            return View(counts, {}, None)
+        per_layanan = queries.layanan_counts(kecamatan_id, peran, tab)
+        page = queries.queue(
+            kecamatan_id, peran, tab, layanan_id=self.layanan_id, search=self.search, page=self.page_no
+        )
+        return View(counts, per_layanan, page)
+
+    async def reload(self, *, dialog: bool = False) -> None:
+        """Read fresh counts and rows and show them (and the open Lihat Data too, when asked).
+
+        This is the one refresh of a page: after the officer's own action, and (live updates) after anyone's.
+        """
+        self._loading(True)
+        try:
+            view = await run.io_bound(self.read)
+        finally:
+            self._loading(False)
+        if self.client.is_deleted:
+            return  # the officer left the page while the rows were read
+        self.view = view
+        self._update_badges()
+        if self.queue_tab is not None:
+            self.chips.refresh()
+            self.listing.refresh()
+        if dialog and self.lihat_data is not None:
+            await self.lihat_data.reload()
+
+    def _loading(self, on: bool) -> None:
+        if self.progress is not None and not self.progress.is_deleted:
+            self.progress.set_visibility(on)
+
+    def build(self, *, wajib_ganti: bool = False) -> None:
+        """Lay out the workspace for the officer."""
+        with officer_frame(self.officer, 'Beranda Petugas'):
+            self._tabs(locked=wajib_ganti)
+            with ui.column().classes('w-full gap-3'):
+                self.body(wajib_ganti)
+
+    def _tabs(self, *, locked: bool) -> None:
+        with (
+            ui.tabs(value=self.tab, on_change=lambda e: self.select_tab(e.value))
+            .props('inline-label no-caps mobile-arrows outside-arrows active-color=primary indicator-color=primary')
+            .classes('w-full bg-white rounded-lg shadow-sm text-gray-700')
+        ):
+            if self.verifies:
+                for key, tab in TABS.items():
+                    with ui.tab(key, tab.label).classes(theme.TAP).mark(f'tab-{key}') as element:
+                        self.badges[key] = ui.label(str(self.view.counts[tab])).classes(BADGE).mark(f'jumlah-{key}')
+                    element.set_enabled(not locked)
+            ui.tab(PROFIL, 'Profil Petugas').classes(theme.TAP).mark(f'tab-{PROFIL}')
+
+    def _update_badges(self) -> None:
+        for key, tab in TABS.items():
+            if key in self.badges and not self.badges[key].is_deleted:
+                self.badges[key].set_text(str(self.view.counts[tab]))
+
+    async def select_tab(self, name: str) -> None:
+        """Show another tab (its first page)."""
+        if name == self.tab:
+            return
+        self.tab, self.page_no, self.ditolak = name, 1, False
+        self._remember()
+        if self.queue_tab is not None:
+            self.view = await run.io_bound(self.read)
+            self._update_badges()
+        self.body.refresh()
+
+    @ui.refreshable_method
+    def body(self, wajib_ganti: bool = False) -> None:
+        """Show the chosen tab: a queue with its filters, or the officer's profile."""
+        if self.queue_tab is None:
+            if not self.verifies:
+                ui.label('Administrator Sistem tidak memverifikasi pengurusan.').classes('text-gray-700')
+            profil_panel(self.officer, ip=self.ip, wajib_ganti=wajib_ganti)
+            return
+        self.chips()
+        self._toolbar()
+        self.progress = ui.linear_progress(show_value=False).props('indeterminate').classes('w-full')
+        self.progress.set_visibility(False)
+        self.listing()
+
+    @ui.refreshable_method
+    def chips(self) -> None:
+        """Show Pilih Pengurusan with the counts of the tab."""
+        pilih_pengurusan(self.layanan, self.view.layanan_counts, self.layanan_id, self.select_layanan)
+
+    def _toolbar(self) -> None:
+        with ui.row().classes('w-full items-center gap-2'):
+            cari = (
+                ui.input(
+                    'Search',
+                    value=self.search,
+                    placeholder='Nomor Pendaftaran, NIK, nama, no HP atau email',
+                    on_change=lambda e: self.search_for(e.value),
+                )
+                .props('outlined clearable debounce=400 inputmode=search enterkeyhint=search')
+                .classes('flex-1 min-w-[12rem]')
+                .mark('cari')
+            )
+            with cari.add_slot('prepend'):
+                ui.icon('search')
+            if TABS.get(self.tab) is Tab.DATA_SELESAI:
+                self._selesai_filter()
+
+    def _selesai_filter(self) -> None:
+        counts = self.view.counts
+        with ui.row().classes('gap-2 no-wrap'):
+            for ditolak, label, count in (
+                (False, 'Selesai', counts[Tab.DATA_SELESAI]),
+                (True, 'Ditolak', counts[Tab.DITOLAK]),
+            ):
+                look = 'unelevated' if self.ditolak == ditolak else 'outline'
+                ui.button(f'{label} ({count})', on_click=lambda d=ditolak: self.filter_ditolak(d)).props(
+                    f'{look} no-caps color=primary'
+                ).classes(theme.TAP).mark(f'filter-{label.lower()}')
+
+    @ui.refreshable_method
+    def listing(self) -> None:
+        """Show the current page of the queue and the pager."""
+        page = self.view.page
+        if page is None:
+            return
+        empty = 'Tidak ada pengurusan yang cocok dengan pencarian.' if self.search else EMPTY[self.queue_tab]
+        queue_table(
+            page,
+            on_lihat=lambda row: self.open_lihat(row.id),
+            actions=selesai_actions(self.officer, self.reload) if self.queue_tab is Tab.DATA_SELESAI else None,
+            show_layanan=self.layanan_id is None,
+            show_waiting=self.queue_tab is Tab.IN_PROGRESS,
+            empty_text=empty,
+        )
+        if page.total > page.page_size:
+            pager(page, self.go_page)
+
+    async def follow(self, change: Perubahan | None) -> None:
+        """Show another officer's change (None: anything may have changed) without a reload of the page."""
+        lihat = self.lihat_data
+        shown = lihat is not None and lihat.is_open
+        await self.reload(dialog=shown and (change is None or lihat.pengurusan_id == change.pengurusan_id))
+
+    async def open_lihat(self, pengurusan_id: int) -> None:
+        """Open Lihat Data for one application."""
+        lihat = LihatData(self.officer, pengurusan_id, ip=self.ip, on_changed=self.reload)
+        if await lihat.open():
+            self.lihat_data = lihat
+
+    async def select_layanan(self, layanan_id: int | None) -> None:
+        """Narrow the queue to one layanan (None: Semua)."""
+        self.layanan_kode = next((item.kode for item in self.layanan if item.id == layanan_id), '')
+        self.page_no = 1
+        self._remember()
+        await self.reload()
+
+    async def search_for(self, term: str | None) -> None:
+        """Search the tab and layanan for a number, NIK, name, phone or email."""
+        self.search, self.page_no = (term or '').strip()[:100], 1
+        self._remember()
+        await self.reload()
+
+    async def filter_ditolak(self, ditolak: bool) -> None:
+        """Switch Data Selesai between finished and rejected applications."""
+        self.ditolak, self.page_no = ditolak, 1
+        self.view = await run.io_bound(self.read)
+        self._update_badges()
+        self.body.refresh()
+
+    async def go_page(self, page_no: int) -> None:
+        """Show another page of the queue."""
+        self.page_no = max(1, page_no)
+        await self.reload()
+
+    def _remember(self) -> None:
+        """Put the tab, layanan and search in the address, so a reload (a phone waking up) shows the same."""
+        params = {'tab': self.tab, 'layanan': self.layanan_kode, 'cari': self.search}
+        ui.navigate.history.replace('/admin?' + urlencode({k: v for k, v in params.items() if v}))
+
+
+async def show(
+    officer: Officer, *, tab: str, layanan: str = '', cari: str = '', wajib_ganti: bool = False
+) -> Workspace:
+    """Build the workspace of an officer on the current page and return it."""
+    workspace = Workspace(officer, ip=auth.client_ip(), tab=tab, layanan_kode=layanan, cari=cari)
+    workspace.view = await run.io_bound(workspace.read)
+    workspace.build(wajib_ganti=wajib_ganti)
+    Live(officer, workspace.follow)
+    return workspace
+
+
+async def page(
+    tab: str = 'baru', layanan: str = '', cari: str = '', lihat: str = '', password: str = ''
+) -> RedirectResponse | None:
+    """Show the logged-in officer's workspace, or send them to the login (or to Ganti Password first)."""
     officer = auth.current_officer()
     if officer is None:
         return RedirectResponse('/login')
-    with officer_frame(officer, 'Beranda Petugas'):
-        with ui.card().classes('w-full'):
-            ui.label(officer.nama).classes('text-xl font-semibold')
-            ui.label(f'NIP {officer.nip}').classes('text-sm text-gray-600')
-            ui.label(f'{officer.peran.label} · Kecamatan {officer.kecamatan_nama}').classes('text-sm')
-        if officer.peran is not Peran.SUPERADMIN and officer.kecamatan_id is not None:
-            counts = queries.tab_counts(officer.kecamatan_id, officer.peran)
-            with ui.row().classes('w-full gap-3'):
-                for tab in (Tab.DATA_BARU, Tab.IN_PROGRESS, Tab.DATA_SELESAI):
-                    with ui.card().classes('flex-1 min-w-[140px] items-center'):
-                        ui.label(tab.label).classes('text-sm text-gray-600')
-                        ui.label(str(counts[tab])).classes('text-3xl font-bold text-primary').mark(f'count-{tab}')
-
-        async def logout() -> None:
-            await run.io_bound(services.record_logout, actor=auth.actor(officer), ip=auth.client_ip())
-            auth.sign_out()
-            ui.navigate.to('/login')
-
-        ui.button('Keluar', icon='logout', on_click=logout).props('outline').classes(theme.TAP)
+    if officer.wajib_ganti_password:
+        return RedirectResponse('/admin/profil?ganti=1')
+    if officer.peran is Peran.SUPERADMIN:
+        return RedirectResponse('/admin/sistem')
+    workspace = await show(officer, tab=tab, layanan=layanan.upper(), cari=cari)
+    if password == 'diganti':
+        ui.notify('Password berhasil diganti.', type='positive')
+        ui.context.client.on_connect(lambda: ui.navigate.history.replace('/admin'))  # a reload says it no more
+    if lihat.isdigit():
+        await workspace.open_lihat(int(lihat))
     return None

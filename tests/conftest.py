@@ -19,7 +19,7 @@ from nicegui.testing.user_simulation import user_simulation
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from apok_ui import berkas, db, services
+from apok_ui import berkas, db, events, services
 from apok_ui.demo import SAMPLE_PDF, SAMPLE_PNG, make_nik
 from apok_ui.security import hash_password
 from apok_ui.services import Actor
@@ -250,6 +250,10 @@ async def user(
     monkeypatch.setenv('APOK_DEMO', '0')
     async with user_simulation(main_file=get_path_to_main_file(request)) as simulated:
         yield simulated
+        # The simulation drops its clients without deleting them, so their live subscriptions would outlive the test
+        # and act on the next test's pages (in a real server NiceGUI unsubscribes when a client goes away).
+        for event in (events.pengurusan_changed, events.petugas_changed, events.resync):
+            event.callbacks.clear()
         errors = [r for r in caplog.get_records('call') if r.levelname == 'ERROR']
         if errors:
             pytest.fail(f'unexpected ERROR logs: {[r.getMessage() for r in errors]}', pytrace=False)
@@ -352,9 +356,13 @@ def live_server(sqlite_url: str, app_people: People, tmp_path: Path) -> Iterator
     stop_server(server)
 
 
-@pytest.fixture(scope='session')
+@pytest.fixture(scope='module')
 def chromium() -> Iterator[object]:
-    """Launch Debian's Chromium once for the run (skipped without it, except in CI)."""
+    """Launch Debian's Chromium for a module of browser tests (skipped without it, except in CI).
+
+    Module scope, not session: Playwright's sync API keeps an event loop running until it stops, and the async
+    tests of later modules need the loop to themselves.
+    """
     if not Path(CHROMIUM).exists():
         if os.environ.get('CI'):
             pytest.fail(f'{CHROMIUM} is missing (.ci/run installs it)')

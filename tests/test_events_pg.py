@@ -11,7 +11,7 @@ import pytest
 from apok_ui import berkas, db, events, services
 from apok_ui.events_pg import APPLICATION_NAME, PostgresBridge
 from models import Peran
-from tests.conftest import PG_ADMIN, _fresh_postgres, _make_people, submit
+from tests.conftest import PG_ADMIN, PG_DATABASE, _fresh_postgres, _make_people, submit
 
 ROOT = Path(__file__).resolve().parent.parent
 OTHER_PROCESS = """
@@ -40,8 +40,8 @@ def kill_listener_connections() -> int:
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         return len(
             conn.execute(
-                'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s',
-                (APPLICATION_NAME,),
+                'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s AND datname = %s',
+                (APPLICATION_NAME, PG_DATABASE),
             ).fetchall()
         )
 

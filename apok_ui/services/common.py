@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -13,10 +14,13 @@ from sqlmodel import Session
 
 from apok_ui import db
 from apok_ui.events import Perubahan
-from apok_ui.services.errors import STALE_MESSAGE, Forbidden, NotFound, Stale
-from models import AuditLog, Pengurusan, Penomoran, Peran, Petugas, Riwayat
+from apok_ui.services.errors import STALE_MESSAGE, Forbidden, Invalid, NotFound, Stale
+from models import AuditLog, Pengurusan, Penomoran, Peran, Petugas, Riwayat, akses
 from models import workflow as wf
+from models.akses import Kelola
 from models.waktu import now
+
+T = TypeVar('T')
 
 SESSION_ENDED = 'Sesi Anda telah berakhir. Silakan masuk kembali.'
 
@@ -37,13 +41,47 @@ def load_actor(session: Session, actor: Actor) -> Petugas:
     return petugas
 
 
+def load_admin(session: Session, actor: Actor, kelola: Kelola) -> Petugas:
+    """Return the acting administrator (models.akses: session, temporary password, role), or refuse."""
+    petugas = load_actor(session, actor)
+    refuse(
+        akses.account_refusal(wajib_ganti_password=petugas.wajib_ganti_password)
+        or akses.kelola_refusal(Peran(petugas.peran), kelola)
+    )
+    return petugas
+
+
+def admin_action(actor: Actor, kelola: Kelola, aksi: str, objek: str, act: Callable[[Session, Petugas], T]) -> T:
+    """Run one administration action in one write transaction after load_admin; refusals leave only an audit row."""
+    try:
+        with db.get().write() as session:
+            return act(session, load_admin(session, actor, kelola))
+    except (Forbidden, NotFound) as error:
+        audit_refusal(actor, aksi, objek, str(error))
+        raise
+
+
+def refuse(reason: str | None) -> None:
+    """Raise Forbidden with the policy's reason, if it gave one."""
+    if reason:
+        raise Forbidden(reason)
+
+
+def invalid(errors: dict[str, str], summary: str) -> Invalid:
+    """Return the refusal of a form: its one wrong field's message, or a summary when several are wrong."""
+    return Invalid(next(iter(errors.values())) if len(errors) == 1 else summary, errors)
+
+
 def load_for_officer(session: Session, petugas: Petugas, pengurusan_id: int) -> Pengurusan:
-    """Return an application of the officer's own kecamatan, or refuse."""
+    """Return an application the officer may see (models.akses: own kecamatan, account in order), or refuse."""
     pengurusan = session.get(Pengurusan, pengurusan_id)
     if pengurusan is None:
         raise NotFound('Pengurusan tidak ditemukan.')
-    if petugas.kecamatan_id is None or pengurusan.kecamatan_id != petugas.kecamatan_id:
-        raise Forbidden('Pengurusan ini bukan milik kecamatan Anda.')
+    reason = akses.account_refusal(wajib_ganti_password=petugas.wajib_ganti_password) or akses.view_refusal(
+        Peran(petugas.peran), petugas.kecamatan_id, pengurusan.kecamatan_id
+    )
+    if reason:
+        raise Forbidden(reason)
     return pengurusan
 
 
@@ -65,7 +103,8 @@ def transition(
     before = pengurusan.posisi
     if seen_version is not None and pengurusan.version != seen_version:
         raise Stale(STALE_MESSAGE)
-    reason = wf.refusal(peran, aksi, before)
+    officer = session.get(Petugas, petugas_id) if petugas_id is not None else None
+    reason = akses.refusal(peran, officer.kecamatan_id if officer else None, aksi, pengurusan.kecamatan_id, before)
     if reason:
         raise Forbidden(reason)
     after = wf.next_posisi(aksi, before)
@@ -135,14 +174,18 @@ def audit(
     objek: str = '',
     ip: str = '',
     detail: str = '',
+    kecamatan_id: int | None = None,
 ) -> None:
-    """Add one audit row (logins, views of personal data, refused access, administration)."""
+    """Add one audit row (logins, views of personal data, refused access, administration).
+
+    The row's kecamatan is the officer's, or `kecamatan_id` when the administrator acts on a kecamatan's data.
+    """
     session.add(
         AuditLog(
             aksi=aksi,
             petugas_id=petugas.id if petugas else None,
             nip=nip or (petugas.nip if petugas else None),
-            kecamatan_id=petugas.kecamatan_id if petugas else None,
+            kecamatan_id=kecamatan_id if kecamatan_id is not None else (petugas.kecamatan_id if petugas else None),
             objek=objek[:80],
             ip=ip[:45],
             detail=detail[:500],

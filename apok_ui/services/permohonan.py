@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from apok_ui import berkas, db, events
 from apok_ui.berkas import BerkasError, Unggahan
 from apok_ui.events import Perubahan
+from apok_ui.services import batas
 from apok_ui.services.common import next_number, transition
 from apok_ui.services.errors import Invalid, NotFound
 from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Riwayat
@@ -41,20 +42,34 @@ class _Tersimpan:
 def submit(
     *,
     layanan_kode: str,
-    kecamatan_id: int,
-    kelurahan_id: int,
+    kecamatan_id: int | None,
+    kelurahan_id: int | None,
     data: DataPemohon,
     uploads: list[Unggahan],
     at: datetime | None = None,
+    ip: str | None = None,
 ) -> Pendaftaran:
-    """Register a new application with its berkas; it waits for the Admin of its kecamatan."""
+    """Register a new application with its berkas; it waits for the Admin of its kecamatan.
+
+    Every wrong field, missing berkas and bad choice of kecamatan is reported at once. A submission from the public
+    portal passes the client's `ip`: then the abuse limits of apok_ui.services.batas apply.
+    """
     at = at or now()
     with db.get().read() as session:
-        layanan, kecamatan = _check_target(session, layanan_kode, kecamatan_id, kelurahan_id)
-    clean = _clean(data, layanan)
-    stored = _store_uploads(layanan, uploads, require_all=True)
+        layanan, kecamatan, errors = _check_target(session, layanan_kode, kecamatan_id, kelurahan_id)
+    clean, field_errors = _clean(data, layanan)
+    checked, upload_errors = _check_uploads(layanan, uploads, require_all=True)
+    errors |= field_errors | upload_errors
+    if errors:
+        raise Invalid(FORM_MESSAGE, errors)
+    if ip is not None:
+        batas.reserve_submission(ip)
+    stored: list[_Tersimpan] = []
     try:
+        stored = _store(checked)
         with db.get().write() as session:
+            if ip is not None:
+                batas.check_nik(session, clean.nik, at)
             seq = next_number(session, counter_key_pendaftaran(kecamatan.kode, at))
             status, tahap = wf.start()
             tahapan = list(layanan.tahapan)
@@ -100,6 +115,8 @@ def submit(
             )
     except BaseException:
         _discard(stored)
+        if ip is not None:
+            batas.release_submission(ip)
         raise
     events.publish(change)
     return result
@@ -113,8 +130,12 @@ def resubmit(
     with db.get().read() as session:
         current = _find(session, nomor_pendaftaran, nik)
         layanan = session.get(Layanan, current.layanan_id)
-    clean = _clean(data, layanan)
-    stored = _store_uploads(layanan, uploads, require_all=False)
+    clean, errors = _clean(data, layanan)
+    checked, upload_errors = _check_uploads(layanan, uploads, require_all=False)
+    errors |= upload_errors
+    if errors:
+        raise Invalid(FORM_MESSAGE, errors)
+    stored = _store(checked)
     try:
         with db.get().write() as session:
             pengurusan = _find(session, nomor_pendaftaran, nik)
@@ -167,32 +188,45 @@ def _find(session: Session, nomor_pendaftaran: str, nik: str) -> Pengurusan:
     return found
 
 
-def _check_target(session: Session, kode: str, kecamatan_id: int, kelurahan_id: int) -> tuple[Layanan, Kecamatan]:
+def _check_target(
+    session: Session, kode: str, kecamatan_id: int | None, kelurahan_id: int | None
+) -> tuple[Layanan, Kecamatan | None, dict[str, str]]:
+    """Return the open layanan, the chosen kecamatan and a message per wrong choice of place."""
     layanan = session.exec(select(Layanan).where(Layanan.kode == kode, Layanan.aktif)).first()
     if layanan is None:
         raise NotFound('Layanan tidak ditemukan atau sedang tidak dibuka.')
-    kecamatan = session.get(Kecamatan, kecamatan_id)
+    kecamatan = session.get(Kecamatan, kecamatan_id) if isinstance(kecamatan_id, int) else None
     if kecamatan is None or not kecamatan.aktif:
-        raise Invalid(FORM_MESSAGE, {'kecamatan': 'Pilih kecamatan dari daftar.'})
-    kelurahan = session.get(Kelurahan, kelurahan_id)
+        return layanan, None, {'kecamatan': 'Pilih kecamatan dari daftar.'}
+    kelurahan = session.get(Kelurahan, kelurahan_id) if isinstance(kelurahan_id, int) else None
     if kelurahan is None or kelurahan.kecamatan_id != kecamatan.id:
-        raise Invalid(FORM_MESSAGE, {'kelurahan': 'Pilih kelurahan di kecamatan yang dipilih.'})
-    return layanan, kecamatan
+        return layanan, kecamatan, {'kelurahan': 'Pilih kelurahan di kecamatan yang dipilih.'}
+    return layanan, kecamatan, {}
 
 
-def _clean(data: DataPemohon, layanan: Layanan) -> DataPemohon:
+def _clean(data: DataPemohon, layanan: Layanan) -> tuple[DataPemohon, dict[str, str]]:
     try:
-        return clean_pemohon(data, layanan.isian)
+        return clean_pemohon(data, layanan.isian), {}
     except InvalidForm as error:
-        raise Invalid(FORM_MESSAGE, error.errors) from None
+        return data, error.errors
 
 
-def _store_uploads(layanan: Layanan, uploads: list[Unggahan], *, require_all: bool) -> list[_Tersimpan]:
-    """Check every upload against the layanan's requirements, then store them; nothing is stored if one fails."""
-    gudang = berkas.gudang()
+@dataclass(frozen=True)
+class _Diperiksa:
+    persyaratan_kode: str
+    nama_asli: str
+    isi: bytes
+    info: berkas.BerkasInfo
+
+
+def _check_uploads(
+    layanan: Layanan, uploads: list[Unggahan], *, require_all: bool
+) -> tuple[list[_Diperiksa], dict[str, str]]:
+    """Return the uploads checked against the layanan's requirements (images re-encoded), and a message per bad one."""
+    max_bytes = berkas.gudang().max_bytes
     by_kode = {u.persyaratan_kode: u for u in uploads}
     errors: dict[str, str] = {}
-    checked: list[tuple[Unggahan, berkas.BerkasInfo]] = []
+    checked: list[_Diperiksa] = []
     known = {item['kode'] for item in layanan.persyaratan}
     for kode in by_kode.keys() - known:
         errors[f'berkas.{kode}'] = 'Berkas ini tidak diminta untuk layanan ini.'
@@ -203,27 +237,27 @@ def _store_uploads(layanan: Layanan, uploads: list[Unggahan], *, require_all: bo
                 errors[f'berkas.{item["kode"]}'] = f'{item["label"]} wajib diunggah.'
             continue
         try:
+            nama = berkas.check_name(upload.nama_asli)
             allowed = tuple(item.get('jenis') or ('pdf', 'jpg', 'png'))
-            checked.append((upload, berkas.inspect(upload.isi, max_bytes=gudang.max_bytes, allowed=allowed)))
+            isi, info = berkas.prepare(upload.isi, max_bytes=max_bytes, allowed=allowed)
+            checked.append(_Diperiksa(upload.persyaratan_kode, nama, isi, info))
         except BerkasError as error:
             errors[f'berkas.{item["kode"]}'] = str(error)
-    if errors:
-        raise Invalid(FORM_MESSAGE, errors)
+    return checked, errors
+
+
+def _store(checked: list[_Diperiksa]) -> list[_Tersimpan]:
+    """Store checked uploads under random names; if one fails, none stays."""
+    gudang = berkas.gudang()
     stored: list[_Tersimpan] = []
     try:
-        for upload, info in checked:
-            name = gudang.save(upload.isi, info.jenis)
-            stored.append(_Tersimpan(upload.persyaratan_kode, _safe_display_name(upload.nama_asli), name, info))
+        for item in checked:
+            name = gudang.save(item.isi, item.info.jenis)
+            stored.append(_Tersimpan(item.persyaratan_kode, item.nama_asli, name, item.info))
     except BaseException:
         _discard(stored)
         raise
     return stored
-
-
-def _safe_display_name(name: str) -> str:
-    """Return the uploaded name for display only (it never reaches the file system)."""
-    base = (name or 'berkas').replace('\\', '/').rsplit('/', 1)[-1]
-    return ''.join(c for c in base if c.isprintable())[:255] or 'berkas'
 
 
 def _add_berkas(session: Session, pengurusan_id: int, stored: list[_Tersimpan], at: datetime) -> None:

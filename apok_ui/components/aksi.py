@@ -1,0 +1,56 @@
+"""Calling a service from a screen: off the event loop, with a spinning button, refusals as Indonesian messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from nicegui import run, ui
+
+from apok_ui.services import ServiceError, Stale
+
+T = TypeVar('T')
+
+
+@contextmanager
+def busy(*buttons: ui.button) -> Iterator[None]:
+    """Show the buttons as loading and keep them from a second tap while the work runs."""
+    for button in buttons:
+        button.props('loading').disable()
+    try:
+        yield
+    finally:
+        for button in buttons:
+            if not button.is_deleted:
+                button.props(remove='loading').enable()
+
+
+async def perform(call: Callable[..., T], /, **kwargs: Any) -> tuple[T | None, ServiceError | None]:
+    """Run a service in a worker thread; return its result, or the refusal it raised."""
+    try:
+        return await run.io_bound(call, **kwargs), None
+    except ServiceError as error:
+        return None, error
+
+
+def tell(error: ServiceError) -> None:
+    """Show a refusal: 'someone acted first' as a warning, anything else as an error."""
+    ui.notify(str(error), type='warning' if isinstance(error, Stale) else 'negative', multi_line=True)
+
+
+def dispose_on_close(dialog: ui.dialog) -> ui.dialog:
+    """Delete a dialog as soon as it closes, so its data (and its buttons) do not linger on the page."""
+
+    def closed(event) -> None:
+        if not event.value and not dialog.is_deleted:
+            dialog.delete()
+
+    dialog.on_value_change(closed)
+    return dialog
+
+
+def show_error(element: ui.element, message: str | None) -> None:
+    """Show a message under an input (or clear it with None), as Quasar fields do."""
+    element.props['error'] = message is not None
+    element.props['error-message'] = message or ''

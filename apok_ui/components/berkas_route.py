@@ -1,0 +1,53 @@
+"""The one way a berkas reaches a browser: an officer of its kecamatan, logged in, each view in the audit log."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from nicegui import run
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+
+from apok_ui import auth
+from apok_ui.services import Forbidden, NotFound
+from apok_ui.services.audit import open_berkas
+
+# Personal data: never cached by a shared proxy or the browser, never sniffed into another type.
+HEADERS = {'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer'}
+EXTENSION = {'application/pdf': '.pdf', 'image/png': '.png', 'image/jpeg': '.jpg'}
+
+
+def safe_name(nama_asli: str, content_type: str) -> str:
+    """Return a file name that is safe in a header: letters, digits, dot, dash, underscore, with the right suffix."""
+    stem = re.sub(r'[^A-Za-z0-9._-]+', '_', nama_asli.rsplit('.', 1)[0]).strip('._')[:60] or 'berkas'
+    return stem + EXTENSION.get(content_type, '')
+
+
+def _ip(request: Request) -> str:
+    forwarded = request.headers.get('x-forwarded-for', '')
+    if forwarded:
+        return forwarded.split(',')[0].strip()
+    return request.client.host if request.client else ''
+
+
+async def serve(berkas_id: int, request: Request) -> Response:
+    """Send one berkas inline to an officer of its kecamatan; anyone else gets 401, 403 or 404."""
+    officer = auth.current_officer()
+    if officer is None:
+        return PlainTextResponse('Silakan masuk sebagai petugas.', status_code=401, headers=HEADERS)
+    try:
+        found = await run.io_bound(open_berkas, auth.actor(officer), berkas_id, _ip(request))
+    except NotFound as error:
+        return PlainTextResponse(str(error), status_code=404, headers=HEADERS)
+    except Forbidden as error:
+        return PlainTextResponse(str(error), status_code=403, headers=HEADERS)
+    if not os.path.isfile(found.path):
+        return PlainTextResponse('Berkas tidak ditemukan di penyimpanan.', status_code=404, headers=HEADERS)
+    return FileResponse(
+        found.path,
+        media_type=found.content_type,
+        headers=HEADERS,
+        filename=safe_name(found.nama_asli, found.content_type),
+        content_disposition_type='inline',
+    )

@@ -1,0 +1,128 @@
+"""One upload per requirement: checked when it arrives, kept in memory until Kirim, shown by name with 'Ganti'.
+
+ui.upload's own limits are enforced in the browser only; here the size is checked before the bytes are read and
+the type is judged by the bytes (apok_ui.berkas). The uploaded name is only ever shown, never used as a path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import events, run, ui
+
+from apok_ui import berkas, theme
+from apok_ui.berkas import BerkasError, Unggahan, jenis_text
+from apok_ui.queries_publik import Persyaratan
+
+ACCEPT = {'pdf': '.pdf,application/pdf', 'jpg': '.jpg,.jpeg,image/jpeg', 'png': '.png,image/png'}
+# QUploader's header as a phone needs it: one big button to pick, then a progress bar while the file travels.
+HEADER = """
+<div class="q-uploader__header-content column items-stretch q-pa-sm full-width">
+  <q-btn v-if="props.canAddFiles" unelevated no-caps color="primary" icon="upload_file"
+         label="Pilih berkas atau foto" style="min-height: 44px">
+    <q-uploader-add-trigger />
+  </q-btn>
+  <div v-else-if="props.isUploading" class="column q-gutter-xs">
+    <div>Mengunggah… {{ Math.round(parseFloat(props.uploadProgressLabel) || 0) }}%</div>
+    <q-linear-progress :value="(parseFloat(props.uploadProgressLabel) || 0) / 100" color="primary"
+                       track-color="blue-2" size="8px" rounded />
+  </div>
+  <div v-else>Memeriksa berkas…</div>
+</div>
+"""
+CSS = '.apok-upload .q-uploader__list { min-height: 0; padding: 0; } .apok-upload { max-height: none; }'
+
+
+def ukuran_text(ukuran: int) -> str:
+    """Return a file size as '120 KB' or '2,4 MB'."""
+    if ukuran < 1024 * 1024:
+        return f'{max(1, round(ukuran / 1024))} KB'
+    return f'{ukuran / (1024 * 1024):.1f} MB'.replace('.', ',')
+
+
+class BerkasInput:
+    """The upload of one requirement; `unggahan` holds the accepted file (or None)."""
+
+    def __init__(
+        self, item: Persyaratan, *, max_bytes: int, lama: str | None = None, on_change: Callable[[], None] | None = None
+    ) -> None:
+        self.item = item
+        self._on_change = on_change or (lambda: None)
+        self.max_bytes = max_bytes
+        self.unggahan: Unggahan | None = None
+        rule = f'{jenis_text(item.jenis)}, maksimal {max_bytes // (1024 * 1024)} MB'
+        with ui.column().classes('w-full gap-1').props(f'data-berkas={item.kode}') as self.box:
+            with ui.row().classes('items-baseline gap-x-1 gap-y-0'):
+                ui.label(item.label).classes('font-medium')
+                if not item.wajib:
+                    ui.label('(opsional)').classes('text-sm text-gray-600')
+            ui.label(rule).classes('text-xs text-gray-600')
+            with ui.row().classes('w-full items-center no-wrap gap-2 rounded bg-green-50 px-2') as self.chosen:
+                ui.icon('check_circle', color='positive').classes('text-xl')
+                self.name_label = ui.label().classes('flex-1 min-w-0 truncate text-sm')
+                self.ganti = (
+                    ui.button('Ganti', icon='swap_horiz', on_click=self._ganti)
+                    .props('flat no-caps')
+                    .classes(theme.TAP)
+                    .mark(f'ganti-{item.kode}')
+                )
+            self.uploader = (
+                ui.upload(
+                    auto_upload=True,
+                    max_file_size=max_bytes,
+                    on_upload=self._received,
+                    on_rejected=self._rejected,
+                )
+                .props(
+                    f'accept="{",".join(ACCEPT[j] for j in item.jenis)}" flat bordered color=blue-1 text-color=primary'
+                )
+                .classes('w-full apok-upload')
+                .mark(f'upload-{item.kode}')
+            )
+            self.uploader.add_slot('header', HEADER)
+            self.uploader.add_slot('list', '')
+            self.error = ui.label().classes('text-negative text-sm').props('role=alert').mark(f'error-{item.kode}')
+        self.chosen.set_visibility(False)
+        self.error.set_visibility(False)
+        if lama:
+            self._show_chosen(f'Berkas saat ini: {lama}')
+
+    def set_error(self, message: str | None) -> None:
+        """Show a message under the upload, or hide it."""
+        self.error.set_text(message or '')
+        self.error.set_visibility(bool(message))
+
+    async def _received(self, e: events.UploadEventArguments) -> None:
+        self.set_error(None)
+        try:
+            # The size is known before reading: a huge file is refused without loading it into memory.
+            berkas.check_size(e.file.size(), max_bytes=self.max_bytes)
+            nama = berkas.check_name(e.file.name)
+            isi = await e.file.read()
+            await run.io_bound(berkas.inspect, isi, max_bytes=self.max_bytes, allowed=self.item.jenis)
+        except BerkasError as error:
+            self.uploader.reset()
+            self.set_error(str(error))
+            return
+        self.unggahan = Unggahan(self.item.kode, nama, isi)
+        self.uploader.reset()
+        self._show_chosen(f'{nama} ({ukuran_text(len(isi))})')
+        self._on_change()
+
+    def _rejected(self) -> None:
+        self.set_error(
+            f'Berkas tidak diterima: jenis harus {jenis_text(self.item.jenis)}, ukuran maksimal '
+            f'{self.max_bytes // (1024 * 1024)} MB.'
+        )
+
+    def _show_chosen(self, text: str) -> None:
+        self.name_label.set_text(text)
+        self.chosen.set_visibility(True)
+        self.ganti.set_visibility(True)
+        self.uploader.set_visibility(False)
+
+    def _ganti(self) -> None:
+        """Offer the picker again; the file chosen before stays until a new one is accepted."""
+        self.ganti.set_visibility(False)
+        self.uploader.set_visibility(True)
+        self.uploader.run_method('pickFiles')

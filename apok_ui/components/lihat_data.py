@@ -1,0 +1,190 @@
+"""Lihat Data: one application in a dialog (full screen on phones) with its four tabs and what the officer may do.
+
+The dialog holds the application's id and the version the officer saw, never an ORM object; `reload()` reads it
+again (after an action here, or when another officer changed it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui import run, ui
+
+from apok_ui import auth, queries_detail, services, theme
+from apok_ui.components import data_panels
+from apok_ui.components.aksi import dispose_on_close, perform, tell
+from apok_ui.components.keputusan import keputusan
+from apok_ui.components.penyerahan import cetak_button, serahkan_button
+from apok_ui.components.revisi import revisi_dialog
+from apok_ui.components.status_pengurusan import status_pengurusan
+from apok_ui.queries import Officer
+from apok_ui.queries_detail import Detail
+from apok_ui.services import ServiceError
+from apok_ui.services.audit import record_view
+from models import Aksi
+from models import workflow as wf
+
+TABS = (
+    ('pemohon', 'Data Pemohon', 'person'),
+    ('pengurusan', 'Data Pengurusan', 'description'),
+    ('berkas', 'Berkas Persyaratan', 'attach_file'),
+    ('status', 'Status Pengurusan', 'timeline'),
+)
+DONE = {Aksi.SETUJUI: 'disetujui', Aksi.TOLAK: 'ditolak'}
+Changed = Callable[[], Awaitable[None]]
+
+
+class LihatData:
+    """One open Lihat Data dialog of one officer."""
+
+    def __init__(self, officer: Officer, pengurusan_id: int, *, ip: str, on_changed: Changed) -> None:
+        self.officer = officer
+        self.pengurusan_id = pengurusan_id
+        self.ip = ip
+        self.on_changed = on_changed
+        self.detail: Detail | None = None
+        self.tab = 'pemohon'
+        self.dialog: ui.dialog | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Return whether the dialog is still on the page."""
+        return self.dialog is not None and not self.dialog.is_deleted
+
+    async def open(self) -> bool:
+        """Record the view (refused outside the officer's kecamatan), read the application and show it."""
+        actor = auth.actor(self.officer)
+        _, error = await perform(record_view, actor=actor, pengurusan_id=self.pengurusan_id, ip=self.ip)
+        if error is not None:
+            tell(error)
+            return False
+        if not await self._read():
+            ui.notify('Pengurusan tidak ditemukan.', type='negative')
+            return False
+        self._build()
+        return True
+
+    async def reload(self) -> None:
+        """Read the application again and show its fresh state (closing the dialog if it is gone)."""
+        if not self.is_open:
+            return
+        if not await self._read():
+            self.dialog.close()
+            return
+        self.content.refresh()
+
+    async def _read(self) -> bool:
+        self.detail = await run.io_bound(queries_detail.detail, self.officer.kecamatan_id, self.pengurusan_id)
+        return self.detail is not None
+
+    def _build(self) -> None:
+        # Built in the page's layout, so refreshing the table that held the Lihat Data button keeps the dialog.
+        with (
+            ui.context.client.layout,
+            ui.dialog().props(':maximized="window.innerWidth < 600"') as self.dialog,
+            ui.card().classes('w-full p-0 gap-0').style('max-width: 60rem').mark('lihat-data'),
+        ):
+            with ui.row().classes('w-full items-center justify-between no-wrap px-3 py-1 bg-primary text-white'):
+                with ui.column().classes('gap-0 min-w-0'):
+                    ui.label('Lihat Data').classes('text-xs opacity-90')
+                    ui.label(self.detail.nomor_pendaftaran).classes('font-mono font-semibold truncate')
+                ui.button(icon='close', on_click=self.dialog.close).props(
+                    'flat round color=white aria-label=Tutup'
+                ).classes(f'{theme.TAP} min-w-[44px]').mark('tutup')
+            with ui.column().classes('w-full p-3 sm:p-4 gap-3'):
+                self.content()
+        dispose_on_close(self.dialog).open()
+
+    @ui.refreshable_method
+    def content(self) -> None:
+        """Show the four tabs and, below them, what the officer may do now."""
+        d = self.detail
+        ui.label(f'{d.layanan_nama} · {d.pemohon["nama"]}').classes('text-base font-semibold break-words')
+        with (
+            ui.tabs(value=self.tab, on_change=lambda e: setattr(self, 'tab', e.value))
+            .props('dense mobile-arrows outside-arrows inline-label no-caps align=left')
+            .classes('w-full text-primary border-b') as tabs
+        ):
+            for name, label, icon in TABS:
+                ui.tab(name, label, icon).classes(theme.TAP).mark(f'tab-{name}')
+        with ui.tab_panels(tabs, value=self.tab).classes('w-full'):
+            with ui.tab_panel('pemohon').classes('px-0'):
+                data_panels.data_pemohon(d)
+            with ui.tab_panel('pengurusan').classes('px-0'):
+                data_panels.data_pengurusan(d)
+            with ui.tab_panel('berkas').classes('px-0'):
+                data_panels.berkas_persyaratan(d)
+            with ui.tab_panel('status').classes('px-0'):
+                status_pengurusan(d)
+        self._actions(d)
+
+    def _actions(self, d: Detail) -> None:
+        """Show the actions the workflow table allows this officer now (the services check again)."""
+        allowed = wf.actions_for(self.officer.peran, d.posisi)
+        if Aksi.REVISI in allowed:
+            with ui.row().classes('w-full items-center gap-2 rounded-lg bg-orange-50 px-3 py-2').mark('info-revisi'):
+                ui.icon('edit_note', color='warning').classes('text-2xl')
+                ui.label(self._revisi_reason(d)).classes('flex-1 text-sm break-words min-w-0')
+                ui.button('Revisi Data', icon='edit', on_click=self._open_revisi).props(
+                    'unelevated no-caps color=warning'
+                ).classes(theme.TAP).mark('revisi-data')
+        if Aksi.SETUJUI in allowed:
+            keputusan(d, self._decide)
+        if Aksi.CETAK in allowed or Aksi.SERAHKAN in allowed:
+            with ui.row().classes('w-full gap-3'):
+                if Aksi.CETAK in allowed:
+                    cetak_button(auth.actor(self.officer), d.id, self._after_change, nomor=d.nomor_pendaftaran)
+                if Aksi.SERAHKAN in allowed:
+                    serahkan_button(d.pemohon['nama'], self._hand_over, nomor=d.nomor_pendaftaran)
+
+    @staticmethod
+    def _revisi_reason(d: Detail) -> str:
+        rejected = [step for step in d.riwayat if step.aksi == Aksi.TOLAK.value]
+        reason = rejected[-1].keterangan if rejected else ''
+        return f'Dikembalikan untuk direvisi: {reason}' if reason else 'Dikembalikan untuk direvisi.'
+
+    async def _decide(self, aksi: Aksi, keterangan: str, version: int) -> None:
+        """Approve or reject with the version the officer saw; a stale or refused decision shows the fresh state."""
+        call = services.approve if aksi is Aksi.SETUJUI else services.reject
+        error = await self._run(call, version=version, keterangan=keterangan)
+        if isinstance(error, services.Invalid):
+            tell(error)  # the Keterangan stays as typed
+            return
+        if error is None:
+            ui.notify(f'Pengurusan {self.detail.nomor_pendaftaran} {DONE[aksi]}.', type='positive')
+            self.tab = 'status'
+        await self._after_change()
+
+    def _open_revisi(self) -> None:
+        revisi_dialog(self.detail, self._revise)
+
+    async def _revise(self, changes: dict[str, Any], alasan: str) -> ServiceError | None:
+        error = await self._run(services.revise, version=self.detail.version, changes=changes, keterangan=alasan)
+        if error is None:
+            ui.notify('Data pengurusan berhasil direvisi.', type='positive')
+            self.tab = 'status'
+        if error is None or not isinstance(error, services.Invalid):
+            await self._after_change()
+        return error
+
+    async def _hand_over(self, penerima: str, hubungan: str) -> ServiceError | None:
+        error = await self._run(
+            services.hand_over, version=self.detail.version, penerima_nama=penerima, penerima_hubungan=hubungan
+        )
+        if error is None:
+            ui.notify('Dokumen telah diserahkan.', type='positive')
+        if error is None or not isinstance(error, services.Invalid):
+            await self._after_change()
+        return error
+
+    async def _run(self, call: Callable[..., Any], **kwargs: Any) -> ServiceError | None:
+        """Run an officer service on this application; show a refusal (the caller shows wrong input)."""
+        _, error = await perform(call, actor=auth.actor(self.officer), pengurusan_id=self.pengurusan_id, **kwargs)
+        if error is not None and not isinstance(error, services.Invalid):
+            tell(error)
+        return error
+
+    async def _after_change(self) -> None:
+        await self.reload()
+        await self.on_changed()

@@ -1,0 +1,114 @@
+"""Me-revisi: the Admin corrects the data of an application a later stage sent back, with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from nicegui import ui
+
+from apok_ui import theme
+from apok_ui.components.aksi import busy, dispose_on_close, show_error
+from apok_ui.queries_detail import Detail
+from apok_ui.services import Invalid, ServiceError
+from models.permohonan import AGAMA, FIELD_LABELS, JENIS_KELAMIN, STATUS_PERKAWINAN
+
+CHOICES = {'jenis_kelamin': JENIS_KELAMIN, 'agama': AGAMA, 'status_perkawinan': STATUS_PERKAWINAN}
+Save = Callable[[dict[str, Any], str], Awaitable[ServiceError | None]]
+
+
+def _text(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value or '')
+
+
+def _input(label: str, value: str, jenis: str, pilihan: list[str] | tuple[str, ...] = ()) -> ui.element:
+    """Return the right input for a field: a list, a date, a number, a long or a short text."""
+    if pilihan:
+        return ui.select(list(pilihan), label=label, value=value or None).props('outlined')
+    if jenis == 'tanggal':
+        return ui.input(label, value=value).props('outlined type=date stack-label')
+    if jenis == 'teks_panjang':
+        return ui.textarea(label, value=value).props('outlined autogrow')
+    extra = ' inputmode=numeric' if jenis == 'angka' else ''
+    return ui.input(label, value=value).props('outlined' + extra)
+
+
+def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
+    """Open the revision form; `on_save(changes, alasan)` returns the refusal, or None when saved."""
+    inputs: dict[str, ui.element] = {}
+    # In the page's layout, not in Lihat Data's content: a live refresh must not delete a form being filled in.
+    with (
+        ui.context.client.layout,
+        ui.dialog().props(':maximized="window.innerWidth < 600"') as dialog,
+        ui.card().classes('w-full gap-3').style('max-width: 48rem').mark('form-revisi'),
+    ):
+        with ui.row().classes('w-full items-center justify-between no-wrap'):
+            ui.label(f'Revisi Data · {d.nomor_pendaftaran}').classes('text-lg font-semibold')
+            ui.button(icon='close', on_click=dialog.close).props('flat round aria-label=Tutup').classes(
+                f'{theme.TAP} min-w-[44px]'
+            )
+        ui.label('Ubah data yang keliru. Setiap perubahan dicatat (lama → baru) di Status Pengurusan.').classes(
+            'text-sm text-gray-600'
+        )
+        with ui.element('div').classes('grid grid-cols-1 sm:grid-cols-2 gap-3 w-full'):
+            for name, label in FIELD_LABELS.items():
+                jenis = 'tanggal' if name == 'tanggal_lahir' else 'teks'
+                inputs[name] = _input(label, _text(d.pemohon[name]), jenis, CHOICES.get(name, ())).classes('w-full')
+                inputs[name].mark(f'revisi-{name}')
+            for item in d.isian_spec:
+                key = f'isian.{item["kode"]}'
+                value = d.isian.get(item['kode'], '')
+                inputs[key] = _input(item['label'], value, item.get('jenis', 'teks'), item.get('pilihan') or ())
+                inputs[key].classes('w-full').mark(f'revisi-{key}')
+        alasan = (
+            ui.textarea('Alasan revisi', placeholder='Mengapa data ini diubah (wajib)')
+            .props('outlined autogrow counter maxlength=1000')
+            .classes('w-full')
+            .mark('alasan-revisi')
+        )
+        pesan = ui.label().classes('text-negative text-sm').props('role=alert')
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
+            simpan = ui.button('Simpan Revisi', icon='save').props('unelevated no-caps').classes(theme.TAP)
+            simpan.mark('simpan-revisi')
+
+    async def save() -> None:
+        for element in (*inputs.values(), alasan):
+            show_error(element, None)
+        pesan.set_text('')
+        with busy(simpan):
+            error = await on_save(_changes(d, inputs), (alasan.value or '').strip())
+        if error is None:
+            if not dialog.is_deleted:
+                dialog.close()
+            return
+        if dialog.is_deleted:
+            return  # the application changed meanwhile; Lihat Data already shows the fresh state
+        pesan.set_text(str(error))
+        if isinstance(error, Invalid):
+            for key, message in error.errors.items():
+                target = alasan if key == 'keterangan' else inputs.get(key)
+                if target is not None:
+                    show_error(target, message)
+
+    simpan.on_click(save)
+    dispose_on_close(dialog).open()
+    return dialog
+
+
+def _changes(d: Detail, inputs: dict[str, ui.element]) -> dict[str, Any]:
+    """Return only what the Admin changed: applicant fields by name, extra fields under 'isian'."""
+    changes: dict[str, Any] = {}
+    isian: dict[str, str] = {}
+    for key, element in inputs.items():
+        new = str(element.value or '').strip()
+        if key.startswith('isian.'):
+            kode = key.removeprefix('isian.')
+            if new != str(d.isian.get(kode, '')):
+                isian[kode] = new
+        elif new != _text(d.pemohon[key]):
+            changes[key] = new
+    if isian:
+        changes['isian'] = isian
+    return changes

@@ -1,0 +1,180 @@
+"""Read-only questions of printing: the data of one finished letter for the Admin who may print it, and the public
+check of a printed letter's QR token (a masked name only, never personal data)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from apok_ui import berkas, db
+from apok_ui.print_data import template_for
+from apok_ui.printing import SuratData
+from apok_ui.services.common import Actor, load_actor, load_for_officer, refuse
+from apok_ui.services.errors import Invalid
+from apok_ui.services.referensi import DATA_DIR
+from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas, Status
+from models import workflow as wf
+from models.validasi import format_nip, mask_name
+from models.waktu import format_tanggal, now, to_wib
+
+PAS_FOTO_KODE = 'pas_foto_3x4'  # the AK/I requirement whose photo the card prints
+# services.keputusan makes tokens with secrets.token_urlsafe(24): always 32 URL-safe base64 characters.
+TOKEN_RE = re.compile(r'[A-Za-z0-9_-]{32}')
+TERBIT = (Status.SELESAI.value, Status.DISERAHKAN.value)
+logger = logging.getLogger(__name__)
+DATA_BELUM_LENGKAP = 'Data surat belum lengkap (nomor surat atau Camat penandatangan); hubungi Administrator Sistem.'
+
+
+@dataclass(frozen=True)
+class SuratTerdaftar:
+    """A printed letter as the public verification page shows it: the name masked, no NIK, no NIP."""
+
+    nomor_surat: str
+    layanan_nama: str
+    nama_samaran: str
+    tanggal: date
+    kecamatan_nama: str
+    camat_nama: str
+    status: Status
+
+
+def surat_data(actor: Actor, pengurusan_id: int, base_url: str) -> SuratData:
+    """Return the letter of a finished application, after checking (without writing) that the officer may print it."""
+    with db.get().read() as session:
+        petugas = load_actor(session, actor)
+        pengurusan = load_for_officer(session, petugas, pengurusan_id)
+        refuse(wf.refusal(Peran(petugas.peran), wf.Aksi.CETAK, pengurusan.posisi))
+        layanan = session.get(Layanan, pengurusan.layanan_id)
+        kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
+        kelurahan = session.get(Kelurahan, pengurusan.kelurahan_id)
+        camat = session.get(Petugas, pengurusan.camat_id) if pengurusan.camat_id else None
+        if not (pengurusan.nomor_surat and pengurusan.token_verifikasi and camat):
+            raise Invalid(DATA_BELUM_LENGKAP)
+        foto = _pas_foto(session, pengurusan.id, layanan)
+    kota, provinsi = wilayah()
+    return SuratData(
+        layanan_kode=layanan.kode,
+        layanan_nama=layanan.nama,
+        template=layanan.template or template_for(layanan.kode),
+        ukuran_kertas=layanan.ukuran_kertas or 'A4',
+        kota=kota,
+        provinsi=provinsi,
+        kecamatan_nama=kecamatan.nama,
+        kecamatan_alamat=kecamatan.alamat,
+        nomor_surat=pengurusan.nomor_surat,
+        nomor_pendaftaran=pengurusan.nomor_pendaftaran,
+        tanggal_surat=to_wib(pengurusan.selesai_at or now()).date(),
+        pemohon=pemohon_rows(pengurusan, kelurahan.nama if kelurahan else ''),
+        isian=isian_rows(layanan.isian, pengurusan.isian),
+        camat_nama=camat.nama,
+        camat_nip=format_nip(camat.nip),
+        verifikasi_url=f'{base_url.rstrip("/")}/verifikasi/{pengurusan.token_verifikasi}',
+        pas_foto=foto,
+    )
+
+
+def verifikasi(token: object) -> SuratTerdaftar | None:
+    """Return the letter a QR token belongs to, or None for any token that is malformed or unknown."""
+    if not isinstance(token, str) or not TOKEN_RE.fullmatch(token):
+        return None  # nothing odd ever reaches the database, whatever its length or characters
+    with db.get().read() as session:
+        row = session.execute(
+            select(
+                Pengurusan.nomor_surat,
+                Layanan.nama,
+                Pengurusan.nama,
+                Pengurusan.selesai_at,
+                Kecamatan.nama,
+                Petugas.nama,
+                Pengurusan.status,
+            )
+            .join(Layanan, Layanan.id == Pengurusan.layanan_id)
+            .join(Kecamatan, Kecamatan.id == Pengurusan.kecamatan_id)
+            .outerjoin(Petugas, Petugas.id == Pengurusan.camat_id)
+            .where(Pengurusan.token_verifikasi == token, Pengurusan.status.in_(TERBIT))
+        ).first()
+    if row is None or not row[0] or row[3] is None:
+        return None
+    nomor, layanan_nama, nama, selesai_at, kecamatan_nama, camat_nama, status = row
+    return SuratTerdaftar(
+        nomor,
+        layanan_nama,
+        mask_name(nama),
+        to_wib(selesai_at).date(),
+        kecamatan_nama,
+        camat_nama or '-',
+        Status(status),
+    )
+
+
+def pemohon_rows(p: Pengurusan, kelurahan_nama: str) -> tuple[tuple[str, str], ...]:
+    """Return the applicant's rows as the letter prints them, Nama first."""
+    alamat = f'{p.alamat}, RT {p.rt}/RW {p.rw}' + (f', Kel. {kelurahan_nama}' if kelurahan_nama else '')
+    return (
+        ('Nama', p.nama),
+        ('NIK', p.nik),
+        ('Tempat/Tgl Lahir', f'{p.tempat_lahir}, {format_tanggal(p.tanggal_lahir)}'),
+        ('Jenis Kelamin', p.jenis_kelamin),
+        ('Agama', p.agama),
+        ('Pekerjaan', p.pekerjaan),
+        ('Status Perkawinan', p.status_perkawinan),
+        ('Alamat', alamat),
+    )
+
+
+def isian_rows(spec: list[dict], values: dict) -> tuple[tuple[str, str], ...]:
+    """Return the layanan's extra fields in the order of its definition, dates in words, an empty one as '-'."""
+    return tuple((item['label'], _isian_text(item, str(values.get(item['kode']) or '').strip())) for item in spec)
+
+
+@cache
+def wilayah() -> tuple[str, str]:
+    """Return the city and province of the kop surat, from the reference data every database was seeded with."""
+    data = json.loads((DATA_DIR / 'batam-wilayah.json').read_text(encoding='utf-8'))
+    return data['kota'], data['provinsi']
+
+
+def _isian_text(item: dict, value: str) -> str:
+    if not value:
+        return '-'
+    jenis = item.get('jenis', 'teks')
+    if jenis == 'tanggal':
+        try:
+            return format_tanggal(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if jenis == 'angka' and '(Rp)' in item['label'] and value.isdigit():
+        return f'{int(value):,}'.replace(',', '.')  # rupiah amounts read 1.800.000; years and counts stay plain
+    return value
+
+
+def _pas_foto(session: Session, pengurusan_id: int, layanan: Layanan) -> bytes | None:
+    """Return the active pas foto of a layanan that asks for one, or None (the card then prints an empty box)."""
+    if not any(item.get('kode') == PAS_FOTO_KODE for item in layanan.persyaratan):
+        return None
+    stored = session.execute(
+        select(Berkas.nama_simpan)
+        .where(
+            Berkas.pengurusan_id == pengurusan_id,
+            Berkas.persyaratan_kode == PAS_FOTO_KODE,
+            Berkas.aktif.is_(True),
+            Berkas.content_type.in_(('image/jpeg', 'image/png')),
+        )
+        .order_by(Berkas.id.desc())
+    ).scalar()
+    if stored is None:
+        return None
+    try:
+        return berkas.gudang().read(stored)
+    except (OSError, berkas.BerkasError):  # a lost file must not stop the letter; the card shows the empty box
+        logger.warning(
+            'pas foto %s of pengurusan %s cannot be read; the card prints an empty box', stored, pengurusan_id
+        )
+        return None

@@ -1,0 +1,151 @@
+"""Who may do what: the one access policy that every service and page asks (role, kecamatan, state and stage).
+
+The workflow table (models/workflow.py) decides role, state and stage; this module adds the officer's account,
+the kecamatan and the administration of the system around it. Each function returns the Indonesian reason for a
+refusal, or None when the person may go ahead. No I/O here.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from models import workflow as wf
+from models.workflow import Aksi, Peran, Posisi
+
+BUKAN_KECAMATAN_ANDA = 'Pengurusan ini bukan milik kecamatan Anda.'
+SUPERADMIN_TIDAK_MEMPROSES = 'Administrator Sistem tidak memproses pengurusan; gunakan akun petugas kecamatan.'
+HANYA_SUPERADMIN = 'Halaman dan tindakan ini hanya untuk Administrator Sistem.'
+GANTI_PASSWORD_DULU = 'Ganti password sementara Anda terlebih dahulu (menu Profil Petugas).'
+TIDAK_UNTUK_DIRI_SENDIRI = 'Tindakan ini tidak dapat dilakukan pada akun Anda sendiri.'
+CAMAT_SUDAH_ADA = (
+    'Kecamatan ini sudah memiliki Camat aktif. Nonaktifkan Camat lama, atau tandai petugas ini sebagai Plt./Plh. Camat.'
+)
+PELAKSANA_RE = re.compile(r'^\s*(plt|plh)\b\.?', re.IGNORECASE)
+
+
+class Kelola(StrEnum):
+    """What the system administration manages (SPEC §8)."""
+
+    PETUGAS = 'petugas'
+    LAYANAN = 'layanan'
+    KECAMATAN = 'kecamatan'
+    AUDIT = 'audit'
+
+    @property
+    def label(self) -> str:
+        """Return the area's name as the menu shows it."""
+        return KELOLA_LABEL[self]
+
+
+KELOLA_LABEL = {
+    Kelola.PETUGAS: 'Petugas',
+    Kelola.LAYANAN: 'Layanan',
+    Kelola.KECAMATAN: 'Kecamatan & Kelurahan',
+    Kelola.AUDIT: 'Log Audit',
+}
+
+
+class AksiAkun(StrEnum):
+    """What the administrator does to another officer's account."""
+
+    UBAH = 'ubah'
+    NONAKTIFKAN = 'nonaktifkan'
+    AKTIFKAN = 'aktifkan'
+    RESET_PASSWORD = 'reset_password'
+
+
+def account_refusal(*, wajib_ganti_password: bool) -> str | None:
+    """Return why an officer's account may not act yet (a temporary password must be changed first), or None."""
+    return GANTI_PASSWORD_DULU if wajib_ganti_password else None
+
+
+def view_refusal(officer_peran: Peran, officer_kecamatan_id: int | None, target_kecamatan_id: int) -> str | None:
+    """Return why an officer may not see an application of that kecamatan (Lihat Data), or None.
+
+    Every officer sees only their own kecamatan; the city-wide administrator sees no applications at all.
+    """
+    if officer_peran is Peran.SUPERADMIN:
+        return SUPERADMIN_TIDAK_MEMPROSES
+    if officer_kecamatan_id is None or officer_kecamatan_id != target_kecamatan_id:
+        return BUKAN_KECAMATAN_ANDA
+    return None
+
+
+def refusal(
+    officer_peran: Peran | None,
+    officer_kecamatan_id: int | None,
+    aksi: Aksi,
+    target_kecamatan_id: int,
+    posisi: Posisi,
+) -> str | None:
+    """Return why this person may not perform this action on an application now, or None when they may.
+
+    The citizen is `officer_peran=None`: they prove ownership with Nomor Pendaftaran and NIK, so only the
+    workflow table applies. An officer must also see the application (own kecamatan, not the administrator).
+    """
+    if officer_peran is not None:
+        reason = view_refusal(officer_peran, officer_kecamatan_id, target_kecamatan_id)
+        if reason:
+            return reason
+    return wf.refusal(officer_peran, aksi, posisi)
+
+
+def may(
+    officer_peran: Peran | None,
+    officer_kecamatan_id: int | None,
+    aksi: Aksi,
+    target_kecamatan_id: int,
+    posisi: Posisi,
+) -> bool:
+    """Return whether this person may perform this action on an application now."""
+    return refusal(officer_peran, officer_kecamatan_id, aksi, target_kecamatan_id, posisi) is None
+
+
+def actions_for(
+    officer_peran: Peran, officer_kecamatan_id: int | None, target_kecamatan_id: int, posisi: Posisi
+) -> tuple[Aksi, ...]:
+    """Return the actions an officer may perform on an application now, in display order (none elsewhere)."""
+    if view_refusal(officer_peran, officer_kecamatan_id, target_kecamatan_id):
+        return ()
+    return wf.actions_for(officer_peran, posisi)
+
+
+def kelola_refusal(officer_peran: Peran, kelola: Kelola) -> str | None:
+    """Return why an officer may not manage this part of the system, or None: only the administrator may."""
+    return None if officer_peran is Peran.SUPERADMIN else HANYA_SUPERADMIN
+
+
+def may_kelola(officer_peran: Peran, kelola: Kelola) -> bool:
+    """Return whether an officer may manage this part of the system."""
+    return kelola_refusal(officer_peran, kelola) is None
+
+
+def account_change_refusal(actor_id: int, target_id: int, aksi: AksiAkun, *, peran_berubah: bool) -> str | None:
+    """Return why the administrator may not make this change to an account, or None.
+
+    The administrator never locks themselves out: no deactivating, resetting or changing the role of their own
+    account (their own password is changed in Profil Petugas).
+    """
+    if actor_id != target_id:
+        return None
+    if aksi is AksiAkun.UBAH and not peran_berubah:
+        return None
+    return TIDAK_UNTUK_DIRI_SENDIRI
+
+
+def is_pelaksana(jabatan: str) -> bool:
+    """Return whether a jabatan names an acting official (Plt. or Plh.), e.g. 'Plt. Camat Batam Kota'."""
+    return bool(PELAKSANA_RE.match(jabatan or ''))
+
+
+def camat_refusal(*, peran: Peran, aktif: bool, jabatan: str, other_active_camat_jabatan: list[str]) -> str | None:
+    """Return why this officer may not be an active Camat of their kecamatan, or None.
+
+    A kecamatan has at most one active definitive Camat; an acting Camat (Plt./Plh.) may serve beside them.
+    """
+    if peran is not Peran.CAMAT or not aktif or is_pelaksana(jabatan):
+        return None
+    if any(not is_pelaksana(other) for other in other_active_camat_jabatan):
+        return CAMAT_SUDAH_ADA
+    return None

@@ -1,0 +1,123 @@
+"""Kecamatan & kelurahan (superadmin): names, the code in letter numbers, the kop surat address, kelurahan."""
+
+from __future__ import annotations
+
+from nicegui import ui
+from starlette.responses import RedirectResponse
+
+from apok_ui import auth, queries_admin, theme
+from apok_ui.components.aksi import busy, dispose_on_close, perform
+from apok_ui.queries import Officer
+from apok_ui.queries_admin import KecamatanRow
+from apok_ui.services import administrasi as admin
+from models.akses import Kelola
+from pages.administrasi import admin_frame, open_as_admin, show_errors
+
+KODE_NOTE = 'Kode dipakai pada Nomor Pendaftaran dan nomor surat baru; nomor yang sudah terbit tidak berubah.'
+
+
+def page() -> RedirectResponse | None:
+    """Show every kecamatan with its code, address and kelurahan, each editable."""
+    officer = open_as_admin(Kelola.KECAMATAN)
+    if not isinstance(officer, Officer):
+        return officer
+    with admin_frame(officer, Kelola.KECAMATAN):
+
+        @ui.refreshable
+        def daftar() -> None:
+            for row in queries_admin.kecamatan_list():
+                _row(officer, row, daftar.refresh)
+
+        ui.button('Tambah Kecamatan', icon='add', on_click=lambda: _form(officer, None, daftar.refresh)).props(
+            'unelevated no-caps'
+        ).classes(theme.TAP)
+        daftar()
+    return None
+
+
+def _row(officer: Officer, row: KecamatanRow, refresh) -> None:
+    with ui.card().classes('w-full p-3 gap-2').props('flat bordered').mark(f'kecamatan-{row.kode}'):
+        with ui.row().classes('w-full items-center justify-between gap-2'):
+            with ui.column().classes('gap-0 min-w-0'):
+                with ui.row().classes('items-center gap-2'):
+                    ui.label(f'Kecamatan {row.nama}').classes('font-semibold')
+                    ui.badge(row.kode, color='primary').props('outline')
+                ui.label(row.alamat or 'Alamat kop surat belum diisi').classes('text-sm text-gray-600')
+                ui.label(f'{len(row.kelurahan)} kelurahan · {row.petugas_aktif} petugas aktif').classes('text-sm')
+            ui.button('Ubah', icon='edit', on_click=lambda: _form(officer, row, refresh)).props('flat no-caps').classes(
+                theme.TAP
+            )
+        with ui.expansion('Kelurahan').classes('w-full').props('dense'):
+            for kelurahan_id, nama in row.kelurahan:
+                with ui.row().classes('w-full items-center justify-between'):
+                    ui.label(nama)
+                    ui.button(
+                        icon='edit', on_click=lambda k=kelurahan_id, n=nama: _kelurahan(officer, row, k, n, refresh)
+                    ).props('flat round').classes(theme.TAP)
+            ui.button(
+                'Tambah Kelurahan', icon='add', on_click=lambda: _kelurahan(officer, row, None, '', refresh)
+            ).props('flat no-caps').classes(theme.TAP)
+
+
+def _form(officer: Officer, row: KecamatanRow | None, refresh) -> None:
+    with dispose_on_close(ui.dialog()) as dialog, ui.card().classes('w-full max-w-lg gap-2'):
+        ui.label(f'Ubah Kecamatan {row.nama}' if row else 'Tambah Kecamatan').classes('text-lg font-semibold')
+        fields = {
+            'nama': ui.input('Nama kecamatan', value=row.nama if row else ''),
+            'kode': ui.input('Kode (3 huruf)', value=row.kode if row else '').props('maxlength=3'),
+            'alamat': ui.textarea('Alamat kantor (kop surat)', value=row.alamat if row else '').props('autogrow'),
+        }
+        for name, element in fields.items():
+            element.props('outlined').classes('w-full').mark(f'isian-{name}')
+        ui.label(KODE_NOTE).classes('text-sm text-gray-600')
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
+            simpan = ui.button('Simpan', icon='save').props('unelevated no-caps').classes(theme.TAP)
+            simpan.mark('simpan-kecamatan')
+
+        async def save() -> None:
+            for element in fields.values():
+                element.error = None
+            values = {name: element.value or '' for name, element in fields.items()}
+            call, extra = (admin.update_kecamatan, {'kecamatan_id': row.id}) if row else (admin.add_kecamatan, {})
+            with busy(simpan):
+                _, error = await perform(call, actor=auth.actor(officer), ip=auth.client_ip(), **values, **extra)
+            if error:
+                show_errors(error, fields)
+                return
+            ui.notify('Data kecamatan disimpan.', type='positive')
+            dialog.close()
+            refresh()
+
+        simpan.on_click(save)
+    dialog.open()
+
+
+def _kelurahan(officer: Officer, row: KecamatanRow, kelurahan_id: int | None, nama: str, refresh) -> None:
+    with dispose_on_close(ui.dialog()) as dialog, ui.card().classes('w-full max-w-md gap-2'):
+        ui.label(f'Kelurahan di Kecamatan {row.nama}').classes('text-lg font-semibold')
+        field = ui.input('Nama kelurahan', value=nama).props('outlined').classes('w-full').mark('isian-kelurahan')
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
+            simpan = ui.button('Simpan', icon='save').props('unelevated no-caps').classes(theme.TAP)
+            simpan.mark('simpan-kelurahan')
+
+        async def save() -> None:
+            with busy(simpan):
+                _, error = await perform(
+                    admin.save_kelurahan,
+                    actor=auth.actor(officer),
+                    kecamatan_id=row.id,
+                    kelurahan_id=kelurahan_id,
+                    nama=field.value or '',
+                    ip=auth.client_ip(),
+                )
+            if error:
+                show_errors(error, {'nama': field})
+                return
+            ui.notify('Kelurahan disimpan.', type='positive')
+            dialog.close()
+            refresh()
+
+        simpan.on_click(save)
+    dialog.open()

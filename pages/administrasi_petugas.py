@@ -1,0 +1,273 @@
+"""Petugas (superadmin): find officers by kecamatan, role, status or name/NIP; add, edit, deactivate, reset password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nicegui import ui
+from starlette.responses import RedirectResponse
+
+from apok_ui import auth, queries_admin, theme
+from apok_ui.components.aksi import busy, dispose_on_close, perform, tell
+from apok_ui.queries import Officer
+from apok_ui.queries_admin import PetugasRow
+from apok_ui.services import administrasi as admin
+from models import Peran
+from models.akses import Kelola
+from pages.administrasi import admin_frame, guarded, open_as_admin, show_errors
+
+SEMUA = 'semua'
+STATUS = {SEMUA: 'Semua status', 'aktif': 'Aktif', 'nonaktif': 'Nonaktif'}
+PELAKSANA = {'': 'Definitif', 'Plt.': 'Plt. (Pelaksana Tugas)', 'Plh.': 'Plh. (Pelaksana Harian)'}
+
+
+@dataclass
+class Saringan:
+    """What the officer list is narrowed to, and which page shows."""
+
+    cari: str = ''
+    kecamatan: int | str = SEMUA
+    peran: str = SEMUA
+    status: str = SEMUA
+    page: int = 1
+
+
+def page() -> RedirectResponse | None:
+    """Show the officer list with its filters and actions."""
+    officer = open_as_admin(Kelola.PETUGAS)
+    if not isinstance(officer, Officer):
+        return officer
+    kecamatan = queries_admin.kecamatan_options()
+    saringan = Saringan()
+    with admin_frame(officer, Kelola.PETUGAS):
+        with ui.row().classes('w-full items-end gap-2'):
+            ui.input('Cari nama atau NIP', on_change=lambda e: _search(e.value)).props(
+                'outlined dense clearable debounce=400'
+            ).classes('grow min-w-[200px]').mark('cari')
+            ui.select(
+                {SEMUA: 'Semua kecamatan', **kecamatan}, value=SEMUA, on_change=lambda e: _set('kecamatan', e.value)
+            ).props('outlined dense').classes('min-w-[170px]').mark('saring-kecamatan')
+            ui.select(
+                {SEMUA: 'Semua peran', **{p.value: p.label for p in Peran}},
+                value=SEMUA,
+                on_change=lambda e: _set('peran', e.value),
+            ).props('outlined dense').classes('min-w-[170px]').mark('saring-peran')
+            ui.select(STATUS, value=SEMUA, on_change=lambda e: _set('status', e.value)).props('outlined dense').classes(
+                'min-w-[130px]'
+            ).mark('saring-status')
+            ui.button(
+                'Tambah Petugas', icon='person_add', on_click=lambda: _form(officer, kecamatan, None, daftar.refresh)
+            ).props('unelevated no-caps').classes(theme.TAP)
+
+        @ui.refreshable
+        def daftar() -> None:
+            halaman = queries_admin.petugas_list(
+                kecamatan_id=None if saringan.kecamatan == SEMUA else int(saringan.kecamatan),
+                peran=None if saringan.peran == SEMUA else Peran(saringan.peran),
+                aktif=None if saringan.status == SEMUA else saringan.status == 'aktif',
+                cari=saringan.cari,
+                page=saringan.page,
+            )
+            ui.label(f'{halaman.total} petugas').classes('text-sm text-gray-600').mark('jumlah-petugas')
+            for row in halaman.rows:
+                _row(officer, kecamatan, row, daftar.refresh)
+            pages = max(1, -(-halaman.total // halaman.page_size))
+            if pages > 1:
+                ui.pagination(1, pages, direction_links=True, value=halaman.page, on_change=lambda e: _page(e.value))
+
+        async def _reload() -> None:
+            if await guarded(Kelola.PETUGAS, officer):
+                daftar.refresh()
+
+        async def _search(value: str | None) -> None:
+            saringan.cari, saringan.page = value or '', 1
+            await _reload()
+
+        async def _set(name: str, value: object) -> None:
+            setattr(saringan, name, value)
+            saringan.page = 1
+            await _reload()
+
+        async def _page(value: int) -> None:
+            saringan.page = value
+            await _reload()
+
+        daftar()
+    return None
+
+
+def _row(officer: Officer, kecamatan: dict[int, str], row: PetugasRow, refresh) -> None:
+    card = ui.card().classes('w-full p-3').props('flat bordered').mark(f'petugas-{row.nip}')
+    with card, ui.row().classes('w-full items-center justify-between gap-2'):
+        with ui.column().classes('gap-0 min-w-0'):
+            ui.label(row.nama).classes('font-semibold')
+            ui.label(f'NIP {row.nip}').classes('text-sm text-gray-600')
+            ui.label(f'{row.jabatan or row.peran.label} · {row.kecamatan_nama}').classes('text-sm')
+            with ui.row().classes('gap-1'):
+                if not row.aktif:
+                    ui.badge('Nonaktif', color='grey-7')
+                if row.wajib_ganti_password:
+                    ui.badge('Wajib ganti password', color='warning')
+                if row.terkunci:
+                    ui.badge('Terkunci', color='negative')
+        with ui.row().classes('gap-1'):
+            ui.button('Ubah', icon='edit', on_click=lambda: _form(officer, kecamatan, row, refresh)).props(
+                'flat no-caps'
+            ).classes(theme.TAP)
+            if row.id == officer.id:  # the service refuses these on one's own account; Profil changes the password
+                return
+            ui.button('Reset Password', icon='key', on_click=lambda: _reset(officer, row, refresh)).props(
+                'flat no-caps'
+            ).classes(theme.TAP)
+            if row.aktif:
+                ui.button(
+                    'Nonaktifkan',
+                    icon='block',
+                    color='negative',
+                    on_click=lambda: _deactivate(officer, row, refresh),
+                ).props('flat no-caps').classes(theme.TAP)
+            else:
+                ui.button(
+                    'Aktifkan',
+                    icon='check_circle',
+                    color='positive',
+                    on_click=lambda: _activate(officer, row, refresh),
+                ).props('flat no-caps').classes(theme.TAP)
+
+
+def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, refresh) -> None:
+    """Open the add/edit dialog; the service checks everything again and names each wrong field."""
+    host = ui.context.client.content
+    pelaksana = next((p for p in PELAKSANA if p and row and row.jabatan.startswith(p)), '')
+    with dispose_on_close(ui.dialog()) as dialog, ui.card().classes('w-full max-w-lg gap-2'):
+        ui.label('Ubah Petugas' if row else 'Tambah Petugas').classes('text-lg font-semibold')
+        fields = {
+            'nip': ui.input('NIP', value=row.nip if row else '').props('outlined inputmode=numeric maxlength=18'),
+            'nama': ui.input('Nama', value=row.nama if row else '').props('outlined'),
+            'peran': ui.select(
+                {p.value: p.label for p in Peran}, label='Peran', value=row.peran.value if row else 'admin'
+            ).props('outlined'),
+            'kecamatan_id': ui.select(kecamatan, label='Kecamatan', value=row.kecamatan_id if row else None).props(
+                'outlined'
+            ),
+            'jabatan': ui.input(
+                'Jabatan', value=row.jabatan if row else '', placeholder='Kosongkan: sesuai peran'
+            ).props('outlined'),
+            'pelaksana': ui.select(PELAKSANA, label='Status jabatan Camat', value=pelaksana).props('outlined'),
+        }
+        for name, element in fields.items():
+            element.classes('w-full').mark(f'isian-{name}')
+        fields['kecamatan_id'].bind_visibility_from(fields['peran'], 'value', backward=lambda v: v != Peran.SUPERADMIN)
+        fields['pelaksana'].bind_visibility_from(fields['peran'], 'value', backward=lambda v: v == Peran.CAMAT)
+        if row is None:
+            ui.label('Password sementara dibuat otomatis dan ditampilkan sekali setelah disimpan.').classes(
+                'text-sm text-gray-600'
+            )
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
+            simpan = (
+                ui.button('Simpan', icon='save').props('unelevated no-caps').classes(theme.TAP).mark('simpan-petugas')
+            )
+
+        async def save() -> None:
+            for element in fields.values():
+                element.error = None
+            data = admin.DataPetugas(
+                **{name: element.value or ('' if name != 'kecamatan_id' else None) for name, element in fields.items()}
+            )
+            with busy(simpan):
+                if row is None:
+                    result, error = await perform(
+                        admin.add_petugas, actor=auth.actor(officer), data=data, ip=auth.client_ip()
+                    )
+                else:
+                    result, error = await perform(
+                        admin.update_petugas,
+                        actor=auth.actor(officer),
+                        petugas_id=row.id,
+                        data=data,
+                        ip=auth.client_ip(),
+                    )
+            if error:
+                show_errors(error, fields)
+                return
+            if isinstance(result, admin.PetugasBaru):
+                _show_password(host, data.nama, result.password_sementara)
+            else:
+                ui.notify('Data petugas disimpan.', type='positive')
+            dialog.close()
+            refresh()
+
+        simpan.on_click(save)
+    dialog.open()
+
+
+async def _reset(officer: Officer, row: PetugasRow, refresh) -> None:
+    host = ui.context.client.content
+    text = f'Reset password {row.nama} (NIP {row.nip})? Semua sesi petugas ini langsung berakhir.'
+    if not await _confirm(text, 'Reset Password'):
+        return
+    password, error = await perform(
+        admin.reset_password, actor=auth.actor(officer), petugas_id=row.id, ip=auth.client_ip()
+    )
+    if error:
+        tell(error)
+        return
+    _show_password(host, row.nama, password)
+    refresh()
+
+
+async def _deactivate(officer: Officer, row: PetugasRow, refresh) -> None:
+    text = (
+        f'Nonaktifkan {row.nama} (NIP {row.nip})? Petugas tidak dapat masuk lagi '
+        'dan halaman yang terbuka langsung ditutup.'
+    )
+    if not await _confirm(text, 'Nonaktifkan'):
+        return
+    _, error = await perform(
+        admin.deactivate_petugas, actor=auth.actor(officer), petugas_id=row.id, ip=auth.client_ip()
+    )
+    if error:
+        tell(error)
+        return
+    ui.notify(f'{row.nama} dinonaktifkan.', type='positive')
+    refresh()
+
+
+async def _activate(officer: Officer, row: PetugasRow, refresh) -> None:
+    _, error = await perform(admin.activate_petugas, actor=auth.actor(officer), petugas_id=row.id, ip=auth.client_ip())
+    if error:
+        tell(error)
+        return
+    ui.notify(f'{row.nama} diaktifkan kembali.', type='positive')
+    refresh()
+
+
+async def _confirm(text: str, action: str) -> bool:
+    with dispose_on_close(ui.dialog()) as dialog, ui.card().classes('max-w-md gap-3'):
+        ui.label(text)
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Batal', on_click=lambda: dialog.submit(False)).props('flat no-caps').classes(theme.TAP)
+            ui.button(action, color='negative', on_click=lambda: dialog.submit(True)).props(
+                'unelevated no-caps'
+            ).classes(theme.TAP).mark('konfirmasi')
+    return bool(await dialog)
+
+
+def _show_password(host: ui.element, nama: str, password: str) -> None:
+    """Show a temporary password once; it is never stored in clear and cannot be shown again."""
+    # Opened on the page itself: the form dialog that asked for it is already gone.
+    with (
+        ui.context.client.content,
+        dispose_on_close(ui.dialog().props('persistent')) as dialog,
+        ui.card().classes('max-w-md gap-3'),
+    ):
+        ui.label('Password sementara').classes('text-lg font-semibold')
+        ui.label(f'Berikan password ini kepada {nama}. Password hanya ditampilkan sekali dan wajib diganti saat masuk.')
+        ui.label(password).classes('text-2xl font-mono font-bold tracking-wider select-all').mark('password-sementara')
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Salin', icon='content_copy', on_click=lambda: ui.clipboard.write(password)).props(
+                'flat no-caps'
+            ).classes(theme.TAP)
+            ui.button('Selesai', on_click=dialog.close).props('unelevated no-caps').classes(theme.TAP)
+    dialog.open()

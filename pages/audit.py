@@ -1,0 +1,127 @@
+"""Log Audit (superadmin): logins, logouts, password and data changes, every view of personal data; CSV export."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from nicegui import run, ui
+from starlette.responses import RedirectResponse
+
+from apok_ui import auth, queries_admin, theme
+from apok_ui.components.aksi import busy
+from apok_ui.queries import Officer
+from apok_ui.queries_admin import AuditFilter, AuditRow
+from apok_ui.services import ServiceError
+from apok_ui.services import administrasi as admin
+from models.akses import Kelola
+from models.waktu import format_waktu
+from pages.administrasi import admin_frame, guarded, open_as_admin
+
+SEMUA = 'semua'
+
+
+def page() -> RedirectResponse | None:
+    """Show the audit log, newest first, with its filters and the CSV export."""
+    officer = open_as_admin(Kelola.AUDIT)
+    if not isinstance(officer, Officer):
+        return officer
+    state = {'filter': AuditFilter(), 'page': 1}
+    with admin_frame(officer, Kelola.AUDIT):
+        with ui.row().classes('w-full items-end gap-2'):
+            _select('Petugas', queries_admin.petugas_options(), 'petugas_id', state, lambda: reload(), search=True)
+            _select('Aksi', queries_admin.audit_aksi_options(), 'aksi', state, lambda: reload())
+            _select('Kecamatan', queries_admin.kecamatan_options(), 'kecamatan_id', state, lambda: reload())
+            for name, label in (('dari', 'Dari tanggal'), ('sampai', 'Sampai tanggal')):
+                ui.input(label, on_change=lambda e, n=name: set_date(n, e.value)).props(
+                    'outlined dense type=date stack-label'
+                ).classes('w-40').mark(f'saring-{name}')
+            export = ui.button('Ekspor CSV', icon='download', on_click=lambda: download()).props('outline no-caps')
+            export.classes(theme.TAP).mark('ekspor')
+
+        @ui.refreshable
+        def daftar() -> None:
+            halaman = queries_admin.audit_list(state['filter'], page=state['page'])
+            ui.label(f'{halaman.total} catatan').classes('text-sm text-gray-600').mark('jumlah-audit')
+            with ui.column().classes('w-full gap-1'):
+                for row in halaman.rows:
+                    _row(row)
+            pages = max(1, -(-halaman.total // halaman.page_size))
+            if pages > 1:
+                ui.pagination(1, pages, direction_links=True, value=halaman.page, on_change=lambda e: go(e.value))
+
+        async def reload() -> None:
+            state['page'] = 1
+            if await guarded(Kelola.AUDIT, officer):
+                daftar.refresh()
+
+        async def go(value: int) -> None:
+            state['page'] = value
+            if await guarded(Kelola.AUDIT, officer):
+                daftar.refresh()
+
+        async def set_date(name: str, value: str | None) -> None:
+            try:
+                day = date.fromisoformat(value) if value else None
+            except ValueError:
+                return
+            state['filter'] = replace(state['filter'], **{name: day})
+            await reload()
+
+        async def download() -> None:
+            with busy(export):
+                ok = await guarded_export(officer, state['filter'])
+                if not ok:
+                    return
+                content = await run.io_bound(queries_admin.audit_csv, state['filter'])
+            ui.download.content(content, queries_admin.audit_csv_name(), 'text/csv')
+
+        daftar()
+    return None
+
+
+async def guarded_export(officer: Officer, filter: AuditFilter) -> bool:
+    """Check the administrator again and record the export itself in the audit log."""
+    detail = ', '.join(f'{k}={v}' for k, v in vars(filter).items() if v is not None)
+    try:
+        await run.io_bound(
+            admin.authorize,
+            actor=auth.actor(officer),
+            kelola=Kelola.AUDIT,
+            catat='audit_ekspor',
+            objek=f'audit:{detail}'[:80],
+            ip=auth.client_ip(),
+        )
+    except ServiceError as refused:
+        ui.notify(str(refused), type='negative', multi_line=True)
+        return False
+    return True
+
+
+def _select(label: str, options: dict, name: str, state: dict, changed, *, search: bool = False) -> ui.select:
+    async def change(e) -> None:
+        state['filter'] = replace(state['filter'], **{name: None if e.value == SEMUA else e.value})
+        await changed()
+
+    return (
+        ui.select(
+            {SEMUA: f'Semua {label.lower()}', **options}, label=label, value=SEMUA, on_change=change, with_input=search
+        )
+        .props('outlined dense')
+        .classes('min-w-[180px]')
+        .mark(f'saring-{name}')
+    )
+
+
+def _row(row: AuditRow) -> None:
+    color = 'text-negative' if row.aksi in ('akses_ditolak', 'login_gagal', 'login_terkunci') else ''
+    with ui.card().classes('w-full px-3 py-2 gap-0').props('flat bordered').mark(f'audit-{row.id}'):
+        with ui.row().classes('w-full items-center justify-between gap-2'):
+            ui.label(row.aksi_label).classes(f'font-medium {color}')
+            ui.label(format_waktu(row.waktu)).classes('text-sm text-gray-600')
+        who = f'{row.petugas_nama} ({row.nip})' if row.petugas_nama else row.nip or 'Sistem'
+        place = f' · {row.kecamatan_nama}' if row.kecamatan_nama else ''
+        ip = f' · IP {row.ip}' if row.ip else ''
+        ui.label(f'{who}{place}{ip}').classes('text-sm')
+        if row.objek or row.detail:
+            ui.label(' · '.join(x for x in (row.objek, row.detail) if x)).classes('text-sm text-gray-600 break-all')

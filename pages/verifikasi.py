@@ -1,0 +1,101 @@
+"""Verifikasi (/verifikasi/{token}): what the printed QR opens; says whether APOK issued the letter, on a phone.
+
+Anything that is not a known token, however odd, gets the same calm "tidak ditemukan" page; the token is never
+echoed back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from nicegui import run, ui
+
+from apok_ui import queries_cetak, theme
+from apok_ui.components.frame import public_frame
+from apok_ui.queries_cetak import SuratTerdaftar
+from models.waktu import format_tanggal
+
+logger = logging.getLogger(__name__)
+
+SARAN = (
+    'Pindai ulang kode QR pada surat dengan kamera yang terang dan fokus.',
+    'Bila Anda mengetik alamatnya, pastikan seluruh tautan tersalin tanpa terpotong.',
+    'Bila tetap tidak ditemukan, tanyakan ke kantor camat yang tertera pada kop surat.',
+)
+
+
+async def page(token: str = '') -> None:
+    """Show whether the letter behind a QR token is registered, with its public details."""
+    ui.add_head_html('<meta name="robots" content="noindex">')  # verification pages are not for search engines
+    try:
+        surat = await run.io_bound(queries_cetak.verifikasi, token)
+        gangguan = False
+    except Exception:  # the database is down: say so, rather than call a genuine letter unknown
+        logger.exception('verifikasi surat: the database could not be read')
+        surat, gangguan = None, True
+    with public_frame('Verifikasi Surat'):
+        if surat is not None:
+            _terdaftar(surat)
+        elif gangguan:
+            _gangguan()
+        else:
+            _tidak_ditemukan()
+
+
+def _terdaftar(surat: SuratTerdaftar) -> None:
+    with ui.card().classes('w-full gap-3 p-4 bg-green-50 border border-green-600').mark('surat-terdaftar'):
+        with ui.row().classes('items-center no-wrap gap-2'):
+            ui.icon('verified', size='32px', color='positive').classes('shrink-0')
+            ui.label('Surat ini terdaftar di APOK').classes('text-lg font-semibold text-positive leading-tight')
+        ui.label(
+            f'Surat ini diterbitkan oleh Kecamatan {surat.kecamatan_nama}. Cocokkan data di bawah dengan surat yang '
+            'Anda pegang.'
+        ).classes('text-sm')
+        with ui.column().classes('w-full gap-2'):
+            _baris('Nomor surat', surat.nomor_surat, 'nomor-surat')
+            _baris('Layanan', surat.layanan_nama, 'layanan')
+            _baris('Nama pemohon', surat.nama_samaran, 'nama')
+            _baris('Tanggal surat', format_tanggal(surat.tanggal), 'tanggal')
+            _baris('Penandatangan', f'Camat {surat.kecamatan_nama}: {surat.camat_nama}', 'penandatangan')
+            _baris('Status', surat.status.label, 'status')
+        ui.label('Nama pemohon disamarkan untuk melindungi data pribadi.').classes('text-xs text-gray-600')
+
+
+def _baris(label: str, nilai: str, tanda: str) -> None:
+    """Show one detail with its label above it, so long values wrap on a narrow phone."""
+    with ui.column().classes('w-full gap-0 min-w-0'):
+        ui.label(label).classes('text-xs text-gray-600')
+        ui.label(nilai).classes('text-base font-medium break-words').mark(f'verifikasi-{tanda}')
+
+
+def _tidak_ditemukan() -> None:
+    with ui.card().classes('w-full gap-3 p-4').mark('surat-tidak-ditemukan'):
+        with ui.row().classes('items-center no-wrap gap-2'):
+            ui.icon('search_off', size='32px', color='grey-7').classes('shrink-0')
+            ui.label('Surat tidak ditemukan').classes('text-lg font-semibold leading-tight')
+        ui.label('Kode pada tautan ini tidak cocok dengan surat mana pun yang diterbitkan melalui APOK.').classes(
+            'text-sm'
+        )
+        with ui.column().classes('gap-1'):
+            for saran in SARAN:
+                with ui.row().classes('no-wrap items-start gap-2'):
+                    ui.icon('chevron_right', size='18px', color='primary').classes('mt-[1px] shrink-0')
+                    ui.label(saran).classes('text-sm')
+        _ke_beranda()
+
+
+def _gangguan() -> None:
+    with ui.card().classes('w-full gap-3 p-4').mark('verifikasi-gangguan'):
+        with ui.row().classes('items-center no-wrap gap-2'):
+            ui.icon('cloud_off', size='32px', color='warning').classes('shrink-0')
+            ui.label('Surat belum dapat diperiksa').classes('text-lg font-semibold leading-tight')
+        ui.label('Layanan verifikasi sedang mengalami gangguan. Silakan coba lagi beberapa saat lagi.').classes(
+            'text-sm'
+        )
+        _ke_beranda()
+
+
+def _ke_beranda() -> None:
+    ui.button('Ke Beranda', icon='home', on_click=lambda: ui.navigate.to('/')).props('outline no-caps').classes(
+        f'w-full sm:w-auto {theme.TAP}'
+    )

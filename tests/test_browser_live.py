@@ -1,0 +1,146 @@
+"""Real browsers on real servers: a decision in one officer's browser appears in the others' without a reload,
+also when the officers are served by two APOK processes sharing one PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from apok_ui import berkas, db, services
+from apok_ui.events_pg import APPLICATION_NAME
+from models import Peran
+from tests.conftest import (
+    KEC_B,
+    PG_ADMIN,
+    PG_DATABASE,
+    PHONE,
+    TABLET,
+    LiveServer,
+    _fresh_postgres,
+    _make_people,
+    start_server,
+    stop_server,
+    submit,
+)
+from tests.test_browser_workspace import Screens
+
+NO_RELOAD_MARK = 'window.__apokStillHere = true'
+STILL_HERE = '() => window.__apokStillHere === true'
+WAIT_MS = 10_000  # a generous bound for a loaded CI machine; the benchmark measures the real latency
+
+
+def badge(screens: Screens, tab: str) -> str:
+    return screens.page.get_by_role('tab', name=tab).locator('div.rounded').inner_text()
+
+
+def stage_count(screens: Screens, stage: str) -> str:
+    return screens.page.locator('.q-card', has_text=stage).first.locator('.text-3xl').inner_text()
+
+
+@pytest.fixture
+def server(sqlite_url: str, app_people, tmp_path: Path) -> Iterator[LiveServer]:
+    db.get().dispose()
+    running = start_server(tmp_path, sqlite_url, APOK_DATA_DIR=str(tmp_path))
+    yield running
+    stop_server(running)
+
+
+def test_an_approval_in_the_admins_browser_reaches_the_kasi_the_camat_and_not_another_kecamatan(
+    chromium, server, app_people
+):
+    nomor = submit(seq=1).nomor_pendaftaran
+    kasi, camat, other, admin = (Screens(chromium, server, v) for v in (PHONE, TABLET, PHONE, TABLET))
+    try:
+        kasi.login(app_people.of(Peran.KASI).nip)
+        camat.login(app_people.of(Peran.CAMAT).nip)
+        camat.page.goto(f'{server.url}/admin/monitoring')
+        camat.page.get_by_text('Monitoring Kecamatan Batam Kota').wait_for()
+        other.login(app_people.of(Peran.ADMIN, KEC_B).nip)
+        for screens in (kasi, camat, other):
+            screens.page.evaluate(NO_RELOAD_MARK)
+        assert stage_count(camat, 'Kasi Kecamatan') == '0' and badge(other, 'Data Baru') == '0'
+
+        admin.login(app_people.of(Peran.ADMIN).nip)
+        admin.open_lihat_data(nomor)
+        admin.approve(nomor, 'Berkas lengkap.')
+
+        kasi.row(nomor).wait_for(timeout=WAIT_MS)
+        kasi.page.get_by_text(f'Pengurusan baru: {nomor}').wait_for(timeout=WAIT_MS)
+        camat.page.wait_for_function(
+            "() => [...document.querySelectorAll('.q-card')].some(c => c.innerText.startsWith('Kasi Kecamatan\\n1'))",
+            timeout=WAIT_MS,
+        )
+        for screens in (kasi, camat, other):
+            assert screens.page.evaluate(STILL_HERE), 'the page reloaded instead of updating in place'
+        assert badge(other, 'Data Baru') == '0' and other.row(nomor).count() == 0
+        kasi.open_lihat_data(nomor)
+        assert kasi.page.get_by_role('button', name='Disetujui').is_visible()  # the Kasi's own buttons
+    finally:
+        for screens in (kasi, camat, other, admin):
+            screens.close()
+
+
+@pytest.fixture
+def two_servers(postgres_url: str, password_hash: str, tmp_path: Path) -> Iterator[tuple]:
+    """Two APOK processes on the same PostgreSQL database."""
+    _fresh_postgres(postgres_url)
+    services.seed_reference()
+    berkas.init(tmp_path / 'berkas', 5 * 1024 * 1024)
+    people = _make_people(password_hash)
+    first, second = start_server(tmp_path, postgres_url), None
+    try:
+        second = start_server(tmp_path, postgres_url)
+        wait_for_listeners(2)
+        yield first, second, people
+    finally:
+        for running in (first, second):
+            if running is not None:
+                stop_server(running)
+
+
+LISTENERS = 'FROM pg_stat_activity WHERE application_name = %s AND datname = %s'
+
+
+def listeners() -> int:
+    """Return how many APOK processes listen on this test run's database (other runs may share the server)."""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        return conn.execute(f'SELECT count(*) {LISTENERS}', (APPLICATION_NAME, PG_DATABASE)).fetchone()[0]
+
+
+def wait_for_listeners(count: int) -> None:
+    deadline = time.monotonic() + 30
+    while listeners() != count:
+        assert time.monotonic() < deadline, f'expected {count} live-event listeners'
+        time.sleep(0.1)
+
+
+def test_an_approval_on_one_process_reaches_a_browser_on_another_even_after_the_listeners_were_cut(
+    chromium, two_servers
+):
+    server_a, server_b, people = two_servers
+    first, second = submit(seq=1).nomor_pendaftaran, submit(seq=2).nomor_pendaftaran
+    admin, kasi = Screens(chromium, server_a, TABLET), Screens(chromium, server_b, PHONE)
+    try:
+        kasi.login(people.of(Peran.KASI).nip)
+        kasi.page.evaluate(NO_RELOAD_MARK)
+        admin.login(people.of(Peran.ADMIN).nip)
+        admin.open_lihat_data(first)
+        admin.approve(first, 'Berkas lengkap.')
+        kasi.row(first).wait_for(timeout=WAIT_MS)
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'SELECT pg_terminate_backend(pid) {LISTENERS}', (APPLICATION_NAME, PG_DATABASE))
+        wait_for_listeners(2)  # both processes reconnected by themselves
+        admin.page.keyboard.press('Escape')
+        admin.page.get_by_role('tab', name='Data Baru').click()
+        admin.open_lihat_data(second)
+        admin.approve(second, 'Berkas lengkap.')
+        kasi.row(second).wait_for(timeout=WAIT_MS)
+        assert kasi.page.evaluate(STILL_HERE)
+    finally:
+        admin.close()
+        kasi.close()

@@ -1,0 +1,112 @@
+"""Profil Petugas: who is logged in, Ganti Password (also forced after a temporary password) and Keluar."""
+
+from __future__ import annotations
+
+from nicegui.testing import User
+from sqlmodel import select
+
+from apok_ui import db, services
+from models import AuditLog, Peran
+from tests.conftest import KEC_A, PASSWORD
+from tests.test_workspace import login
+
+NEW_PASSWORD = 'baru2026aman'
+FIRST_NIP = '199001012015012001'
+
+
+async def open_profil(user: User) -> None:
+    user.find(marker='tab-profil').click()
+    await user.should_see(marker='ganti-password')
+
+
+async def change_password(user: User, old: str, new: str, repeat: str | None = None) -> None:
+    user.find(marker='password-lama').type(old)
+    user.find(marker='password-baru').type(new)
+    user.find(marker='password-ulang').type(new if repeat is None else repeat)
+    user.find(marker='simpan-password').click()
+
+
+def audit_actions() -> list[str]:
+    with db.get().read() as session:
+        return [row.aksi for row in session.exec(select(AuditLog).order_by(AuditLog.id)).all()]
+
+
+async def test_profil_petugas_shows_name_nip_jabatan_kecamatan_and_the_password_policy(user: User, app_people):
+    admin = app_people.of(Peran.ADMIN)
+    await login(user, admin.nip)
+    await open_profil(user)
+    await user.should_see('Petugas Admin A')
+    await user.should_see(admin.nip)
+    await user.should_see('Admin Kecamatan')
+    await user.should_see(KEC_A)
+    await user.should_see('Password 8–72 byte')
+    await user.should_see(marker='keluar')
+
+
+async def test_the_new_password_must_be_typed_twice_alike(user: User, app_people):
+    await login(user, app_people.of(Peran.KASI).nip)
+    await open_profil(user)
+    await change_password(user, PASSWORD, NEW_PASSWORD, repeat='lain2026aman')
+    await user.should_see('Ulangan password baru tidak sama.')
+    assert 'ganti_password' not in audit_actions()
+
+
+async def test_a_wrong_old_password_is_refused_beside_the_field(user: User, app_people):
+    await login(user, app_people.of(Peran.KASI).nip)
+    await open_profil(user)
+    await change_password(user, 'salah2026x', NEW_PASSWORD)
+    await user.should_see('Password lama salah.', retries=30)
+    assert 'ganti_password' not in audit_actions()
+
+
+async def test_a_weak_new_password_is_refused_with_the_policy(user: User, app_people):
+    await login(user, app_people.of(Peran.KASI).nip)
+    await open_profil(user)
+    await change_password(user, PASSWORD, 'pendek')
+    await user.should_see('Password minimal 8 karakter.', retries=30)
+
+
+async def test_after_changing_the_password_the_officer_works_on_and_logs_in_with_the_new_one(user: User, app_people):
+    sekcam = app_people.of(Peran.SEKCAM)
+    await login(user, sekcam.nip)
+    await open_profil(user)
+    await change_password(user, PASSWORD, NEW_PASSWORD)
+    await user.should_see('Password berhasil diganti.', retries=50)
+    await user.should_see('Pilih Pengurusan')
+    await open_profil(user)
+    user.find(marker='keluar').click()
+    await user.should_see('Login Petugas Kecamatan', retries=30)
+    await login(user, sekcam.nip, NEW_PASSWORD)
+    assert audit_actions().count('ganti_password') == 1
+
+
+async def test_keluar_ends_the_session_and_is_written_to_the_audit_log(user: User, app_people):
+    await login(user, app_people.of(Peran.CAMAT).nip)
+    await open_profil(user)
+    user.find(marker='keluar').click()
+    await user.should_see('Login Petugas Kecamatan', retries=30)
+    await user.open('/admin')
+    await user.should_see('Login Petugas Kecamatan')
+    assert audit_actions()[-1] == 'logout'
+
+
+async def test_a_temporary_password_leads_to_ganti_password_before_anything_else(user: User, app_people, password_hash):
+    services.create_petugas(
+        nip=FIRST_NIP,
+        nama='Dewi Lestari',
+        peran='admin',
+        kecamatan=KEC_A,
+        password='',
+        password_hash=password_hash,
+        wajib_ganti_password=True,
+    )
+    await user.open('/login')
+    user.find('Username').type(FIRST_NIP)
+    user.find('Password').type(PASSWORD)
+    user.find('Masuk').click()
+    await user.should_see(marker='wajib-ganti', retries=50)
+    await user.should_not_see('Pilih Pengurusan')
+    await user.open('/admin')
+    await user.should_see(marker='wajib-ganti')
+    await change_password(user, PASSWORD, NEW_PASSWORD)
+    await user.should_see('Pilih Pengurusan', retries=50)
