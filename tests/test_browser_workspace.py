@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from apok_ui import db, services
 from models import Peran
@@ -79,6 +80,17 @@ class Screens:
         self.page.get_by_role('button', name='Ya, Setujui').click()
         self.page.get_by_text(f'Pengurusan {nomor} disetujui.').wait_for()
 
+    def click_until(self, button, label: str, attempts: int = 5) -> None:
+        """Click until the field with this label shows (a click on a row that was just redrawn goes nowhere)."""
+        for _ in range(attempts):
+            button.click()
+            try:
+                self.page.get_by_label(label).wait_for(timeout=3000)
+                return
+            except PlaywrightTimeout:
+                continue
+        raise AssertionError(f'{label} did not appear after {attempts} clicks')
+
     def close(self) -> None:
         self.context.close()
 
@@ -125,9 +137,8 @@ def finish_as_admin(chromium, server, app_people, viewport, nomor: str) -> None:
         with screens.page.expect_download() as download:
             screens.row(nomor).get_by_role('button', name='Cetak').click()
         assert Path(download.value.path()).read_bytes().startswith(b'%PDF-')
-        screens.row(nomor).get_by_role('button', name='Serahkan').click()
-        screens.page.wait_for_timeout(3000); screens.page.screenshot(path='/tmp/dbg-serahkan.png')
-        screens.page.get_by_label('Nama penerima').wait_for()
+        # The print's live refresh redraws the table: a tap on the old row is lost, so tap again as a person would.
+        screens.click_until(screens.row(nomor).get_by_role('button', name='Serahkan'), 'Nama penerima')
         screens.shot('serahkan')
         screens.page.get_by_label('Nama penerima').fill('Siti Aminah')
         screens.page.get_by_label('Hubungan dengan pemohon').fill('Istri')

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from apok_ui import db, events, services
 from apok_ui.services import Forbidden, Invalid, NotFound, Stale
-from models import AuditLog, Berkas, Pengurusan, Peran, Riwayat, Status
+from models import AuditLog, Berkas, Layanan, Pengurusan, Peran, Riwayat, Status
 from tests.conftest import KEC_B, pemohon, submit
 
 
@@ -219,3 +219,23 @@ def test_a_deactivated_officer_or_an_ended_session_cannot_act(people):
     with pytest.raises(Forbidden, match='Sesi Anda telah berakhir'):
         services.approve(actor=admin.actor, pengurusan_id=pid, version=1)
     assert load(pid).status == Status.DIAJUKAN
+
+
+def test_a_layanan_switched_off_in_a_kecamatan_takes_no_new_applications_there(people):
+    from apok_ui.services.administrasi import set_layanan_kecamatan
+    from tests.conftest import kecamatan_id
+
+    with db.get().read() as session:
+        sktm = session.exec(select(Layanan).where(Layanan.kode == 'SKTM')).one()
+    set_layanan_kecamatan(
+        actor=people.of(Peran.SUPERADMIN).actor,
+        layanan_id=sktm.id,
+        kecamatan_id=kecamatan_id('Batam Kota'),
+        aktif=False,
+    )
+    with pytest.raises(Invalid) as error:
+        submit()
+    assert (
+        error.value.errors['kecamatan'] == 'Surat Keterangan Tidak Mampu sedang tidak dibuka di Kecamatan Batam Kota.'
+    )
+    assert submit(KEC_B).nomor_pendaftaran.startswith('SKP-')

@@ -11,6 +11,7 @@ from apok_ui import berkas, db, events
 from apok_ui.berkas import BerkasError, Unggahan
 from apok_ui.events import Perubahan
 from apok_ui.services import batas
+from apok_ui.services.administrasi_layanan import layanan_dibuka
 from apok_ui.services.common import next_number, transition
 from apok_ui.services.errors import Invalid, NotFound
 from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Riwayat
@@ -198,6 +199,8 @@ def _check_target(
     kecamatan = session.get(Kecamatan, kecamatan_id) if isinstance(kecamatan_id, int) else None
     if kecamatan is None or not kecamatan.aktif:
         return layanan, None, {'kecamatan': 'Pilih kecamatan dari daftar.'}
+    if not layanan_dibuka(session, layanan, kecamatan.id):
+        return layanan, None, {'kecamatan': f'{layanan.nama} sedang tidak dibuka di Kecamatan {kecamatan.nama}.'}
     kelurahan = session.get(Kelurahan, kelurahan_id) if isinstance(kelurahan_id, int) else None
     if kelurahan is None or kelurahan.kecamatan_id != kecamatan.id:
         return layanan, kecamatan, {'kelurahan': 'Pilih kelurahan di kecamatan yang dipilih.'}
