@@ -67,14 +67,20 @@ class QueuePage:
     page_size: int
 
 
-def officer(petugas_id: int) -> Officer | None:
-    """Return the officer with their kecamatan's name, or None."""
+def petugas_with_kecamatan(petugas_id: int) -> tuple[Petugas, str | None] | None:
+    """Return an officer's row and their kecamatan's name (None for the city-wide superadmin), or None."""
     with db.get().read() as session:
         row = session.execute(
             select(Petugas, Kecamatan.nama)
             .outerjoin(Kecamatan, Kecamatan.id == Petugas.kecamatan_id)
             .where(Petugas.id == petugas_id)
         ).first()
+    return tuple(row) if row else None
+
+
+def officer(petugas_id: int) -> Officer | None:
+    """Return the officer with their kecamatan's name, or None."""
+    row = petugas_with_kecamatan(petugas_id)
     if row is None:
         return None
     p, kecamatan_nama = row

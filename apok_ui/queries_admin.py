@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import aliased
 
 from apok_ui import db
+from apok_ui.queries import petugas_with_kecamatan
 from models import AuditLog, Kecamatan, Kelurahan, Layanan, Peran, Petugas
 from models.layanan import DataLayanan
 from models.tables import LayananKecamatan
@@ -165,12 +166,7 @@ def petugas_list(
 
 def petugas_detail(petugas_id: int) -> PetugasRow | None:
     """Return one officer, or None."""
-    with db.get().read() as session:
-        row = session.execute(
-            select(Petugas, Kecamatan.nama)
-            .outerjoin(Kecamatan, Kecamatan.id == Petugas.kecamatan_id)
-            .where(Petugas.id == petugas_id)
-        ).first()
+    row = petugas_with_kecamatan(petugas_id)
     return _petugas_row(*row) if row else None
 
 

@@ -127,7 +127,9 @@ class Pengurusan(SQLModel, table=True):
     @property
     def posisi(self) -> Posisi:
         """Return where this application stands, for models.workflow."""
-        return Posisi(Status(self.status), self.tahap, tuple(self.tahapan))
+        # Every action bumps the version and only an officer's action can follow the submission, so version 1 is
+        # exactly 'nobody acted yet'.
+        return Posisi(Status(self.status), self.tahap, tuple(self.tahapan), tersentuh=self.version > 1)
 
 
 class Berkas(SQLModel, table=True):

@@ -92,6 +92,7 @@ class Posisi:
     status: Status
     tahap: int
     tahapan: tuple[str, ...]
+    tersentuh: bool = False  # an officer has acted on it at some point (the citizen may then no longer cancel)
 
     @property
     def waiting_role(self) -> Peran | None:
@@ -109,7 +110,7 @@ class Rule:
     dari: frozenset[Status]
     pelaku: Pelaku
     keterangan_wajib: bool = False
-    only_first_stage: bool = False
+    only_untouched: bool = False
 
 
 RULES: dict[Aksi, Rule] = {
@@ -120,7 +121,7 @@ RULES: dict[Aksi, Rule] = {
         Rule(Aksi.TOLAK, IN_CHAIN, Pelaku.TAHAP, keterangan_wajib=True),
         Rule(Aksi.REVISI, frozenset({Status.REVISI}), Pelaku.ADMIN, keterangan_wajib=True),
         Rule(Aksi.PERBAIKI, frozenset({Status.DITOLAK}), Pelaku.PEMOHON),
-        Rule(Aksi.BATALKAN, frozenset({Status.DIAJUKAN}), Pelaku.PEMOHON, only_first_stage=True),
+        Rule(Aksi.BATALKAN, frozenset({Status.DIAJUKAN}), Pelaku.PEMOHON, only_untouched=True),
         Rule(Aksi.CETAK, frozenset({Status.SELESAI, Status.DISERAHKAN}), Pelaku.ADMIN),
         Rule(Aksi.SERAHKAN, frozenset({Status.SELESAI}), Pelaku.ADMIN),
     )
@@ -154,7 +155,7 @@ def refusal(peran: Peran | None, aksi: Aksi, posisi: Posisi) -> str | None:
     rule = RULES[aksi]
     if posisi.status not in rule.dari:
         return f'Pengurusan berstatus {posisi.status.label}; tindakan ini tidak berlaku lagi.'
-    if rule.only_first_stage and posisi.tahap != 0:
+    if rule.only_untouched and (posisi.tahap != 0 or posisi.tersentuh):
         return 'Pengurusan sudah diproses petugas dan tidak dapat dibatalkan.'
     if rule.pelaku is Pelaku.PEMOHON:
         return None if peran is None else 'Tindakan ini hanya untuk pemohon.'
@@ -184,7 +185,7 @@ def next_posisi(aksi: Aksi, posisi: Posisi) -> Posisi:
         status = Status.DIBATALKAN
     elif aksi is Aksi.SERAHKAN:
         status = Status.DISERAHKAN
-    return Posisi(status, tahap, posisi.tahapan)
+    return Posisi(status, tahap, posisi.tahapan, posisi.tersentuh or aksi in OFFICER_ACTIONS)
 
 
 def completes(aksi: Aksi, posisi: Posisi) -> bool:

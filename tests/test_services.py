@@ -239,3 +239,15 @@ def test_a_layanan_switched_off_in_a_kecamatan_takes_no_new_applications_there(p
         error.value.errors['kecamatan'] == 'Surat Keterangan Tidak Mampu sedang tidak dibuka di Kecamatan Batam Kota.'
     )
     assert submit(KEC_B).nomor_pendaftaran.startswith('SKP-')
+
+
+def test_after_a_perbaikan_the_citizen_can_no_longer_cancel_because_an_officer_acted(people):
+    result = submit()
+    services.reject(
+        actor=people.of(Peran.ADMIN).actor, pengurusan_id=result.pengurusan_id, version=1, keterangan='KTP buram'
+    )
+    fixed = pemohon(1)
+    fixed.isian = load(result.pengurusan_id).isian
+    services.resubmit(nomor_pendaftaran=result.nomor_pendaftaran, nik=fixed.nik, data=fixed, uploads=[])
+    with pytest.raises(Forbidden, match='tidak dapat dibatalkan'):
+        services.cancel(nomor_pendaftaran=result.nomor_pendaftaran, nik=fixed.nik)

@@ -13,7 +13,7 @@ ROLES = [*Peran, None]  # None is the citizen
 
 def positions() -> list[Posisi]:
     """Return every reachable position of an application with the default four stages."""
-    chain = [Posisi(Status.DIAJUKAN, k, CHAIN) for k in range(4)]
+    chain = [Posisi(Status.DIAJUKAN, k, CHAIN) for k in range(4)] + [Posisi(Status.DIAJUKAN, 0, CHAIN, tersentuh=True)]
     return (
         chain
         + [Posisi(s, 0, CHAIN) for s in (Status.REVISI, Status.DITOLAK, Status.DIBATALKAN)]
@@ -31,7 +31,7 @@ def expected_allowed(peran: Peran | None, aksi: Aksi, p: Posisi) -> bool:
     if aksi is Aksi.PERBAIKI:
         return peran is None and p.status is Status.DITOLAK
     if aksi is Aksi.BATALKAN:
-        return peran is None and p.status is Status.DIAJUKAN and p.tahap == 0
+        return peran is None and p.status is Status.DIAJUKAN and p.tahap == 0 and not p.tersentuh
     if aksi is Aksi.CETAK:
         return peran is Peran.ADMIN and p.status in (Status.SELESAI, Status.DISERAHKAN)
     if aksi is Aksi.SERAHKAN:
