@@ -11,6 +11,7 @@ from apok_ui.events import Perubahan
 from apok_ui.live import Live
 from apok_ui.queries import Officer
 from apok_ui.queries_monitoring import STAGE_ORDER, Monitoring, monitoring
+from apok_ui.shared_reads import shared
 from models import Peran
 
 WATCHERS = (Peran.CAMAT, Peran.SEKCAM)
@@ -48,7 +49,8 @@ class Board:
 
     async def load(self) -> None:
         """Read the picture off the event loop."""
-        self.data = await run.io_bound(monitoring, self.officer.kecamatan_id)
+        kecamatan_id = self.officer.kecamatan_id
+        self.data = await run.io_bound(shared.get, kecamatan_id, ('monitoring',), lambda: monitoring(kecamatan_id))
         if self.progress is not None:
             self.progress.set_visibility(False)
 

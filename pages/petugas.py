@@ -18,6 +18,7 @@ from apok_ui.components.queue import pager, queue_table
 from apok_ui.events import Perubahan
 from apok_ui.live import Live
 from apok_ui.queries import LayananInfo, Officer, QueuePage
+from apok_ui.shared_reads import shared
 from models import Peran, Tab
 
 PROFIL = 'profil'
@@ -76,6 +77,11 @@ class Workspace:
             return self.view
         if not self.layanan:
             self.layanan = queries.layanan_list()
+        key = ('workspace', self.officer.peran, self.queue_tab, self.layanan_id, self.search, self.page_no)
+        return shared.get(self.officer.kecamatan_id, key, self._read_fresh)
+
+    def _read_fresh(self) -> View:
+        """Return counts and the current page from the database."""
         kecamatan_id, peran, tab = self.officer.kecamatan_id, self.officer.peran, self.queue_tab
         counts = queries.tab_counts(kecamatan_id, peran)
         if tab is None:
