@@ -100,7 +100,8 @@ def _per_layanan(data: Monitoring) -> None:
         with ui.element('div').classes('w-full overflow-x-auto'), ui.element('table').classes('w-full text-sm'):
             with ui.element('tr').classes('text-left text-gray-600'):
                 for title in ('Layanan', *(STAGE_LABEL[r] for r in STAGE_ORDER)):
-                    ui.element('th').classes('px-3 py-2 font-medium whitespace-nowrap').text = title
+                    with ui.element('th').classes('px-3 py-2 font-medium'):
+                        ui.label(title)
             for name, counts in data.per_layanan:
                 with ui.element('tr').classes('border-t'):
                     with ui.element('td').classes('px-3 py-2'):

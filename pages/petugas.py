@@ -20,6 +20,7 @@ from apok_ui.live import Live
 from apok_ui.queries import LayananInfo, Officer, QueuePage
 from apok_ui.shared_reads import shared
 from models import Peran, Tab
+from pages.monitoring import WATCHERS
 
 PROFIL = 'profil'
 BADGE = 'ml-2 rounded px-1.5 text-xs font-medium leading-5 bg-primary text-white'
@@ -119,6 +120,10 @@ class Workspace:
     def build(self, *, wajib_ganti: bool = False) -> None:
         """Lay out the workspace for the officer."""
         with officer_frame(self.officer, 'Beranda Petugas'):
+            if self.officer.peran in WATCHERS and not wajib_ganti:
+                ui.button(
+                    'Monitoring', icon='monitor_heart', on_click=lambda: ui.navigate.to('/admin/monitoring')
+                ).props('outline no-caps').classes(f'{theme.TAP} self-end').mark('monitoring')
             self._tabs(locked=wajib_ganti)
             with ui.column().classes('w-full gap-3'):
                 self.body(wajib_ganti)

@@ -20,7 +20,7 @@ async def test_the_camat_watches_counts_per_stage_and_they_follow_an_approval_li
     first = submit(seq=1).pengurusan_id
     submit(seq=2)
     await login(user, app_people.of(Peran.CAMAT).nip)
-    await user.open('/admin/monitoring')
+    user.find(marker='monitoring').click()
     await user.should_see('Monitoring Kecamatan Batam Kota')
     assert (number(user, 'tahap-admin'), number(user, 'tahap-kasi')) == ('2', '0')
     services.approve(actor=app_people.of(Peran.ADMIN).actor, pengurusan_id=first, version=1)
