@@ -57,7 +57,8 @@ class Database:
             return  # PostgreSQL's autovacuum keeps its statistics fresh
         with self.engine.begin() as connection:
             analyzed = connection.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").scalar_one()
+                "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).scalar_one()
             connection.exec_driver_sql('PRAGMA optimize' if analyzed else 'ANALYZE')
 
     def has_table(self, name: str) -> bool:

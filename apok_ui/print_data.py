@@ -85,7 +85,6 @@ NAMA_LAYANAN = {
 }
 
 
-
 def template_for(layanan_kode: str) -> str:
     """Return the print template file name of a layanan, 'umum.html' for a layanan without its own."""
     return TEMPLATE_LAYANAN.get(layanan_kode.upper(), 'umum.html')
