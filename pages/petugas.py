@@ -93,11 +93,14 @@ class Workspace:
         )
         return View(counts, per_layanan, page)
 
-    async def reload(self, *, dialog: bool = False) -> None:
+    async def reload(self, *, dialog: bool = False, only_changed: bool = False) -> None:
         """Read fresh counts and rows and show them (and the open Lihat Data too, when asked).
 
-        This is the one refresh of a page: after the officer's own action, and (live updates) after anyone's.
+        This is the one refresh of a page: after the officer's own action, and (live updates) after anyone's. With
+        `only_changed`, parts whose data stayed the same are left alone: most changes elsewhere in the kecamatan
+        move only a count, and rebuilding twenty rows for every open page would keep the event loop busy.
         """
+        before = self.view
         self._loading(True)
         try:
             view = await run.io_bound(self.read)
@@ -108,8 +111,10 @@ class Workspace:
         self.view = view
         self._update_badges()
         if self.queue_tab is not None:
-            self.chips.refresh()
-            self.listing.refresh()
+            if not only_changed or view.layanan_counts != before.layanan_counts:
+                self.chips.refresh()
+            if not only_changed or view.page != before.page:
+                self.listing.refresh()
         if dialog and self.lihat_data is not None:
             await self.lihat_data.reload()
 
@@ -228,7 +233,9 @@ class Workspace:
         """Show another officer's change (None: anything may have changed) without a reload of the page."""
         lihat = self.lihat_data
         shown = lihat is not None and lihat.is_open
-        await self.reload(dialog=shown and (change is None or lihat.pengurusan_id == change.pengurusan_id))
+        await self.reload(
+            dialog=shown and (change is None or lihat.pengurusan_id == change.pengurusan_id), only_changed=True
+        )
 
     async def open_lihat(self, pengurusan_id: int) -> None:
         """Open Lihat Data for one application."""
