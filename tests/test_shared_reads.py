@@ -43,4 +43,4 @@ async def test_a_burst_of_fifty_approvals_costs_an_open_page_at_most_two_reads(
     for pengurusan_id in ids:  # one after another without yielding: the page sees a burst
         services.approve(actor=admin, pengurusan_id=pengurusan_id, version=1)
     await until(lambda: next(iter(user.find(marker='jumlah-baru').elements)).text == '50')
-    assert 1 <= len(reads) <= 2, f"{len(reads)} reads"
+    assert len(reads) <= 2, f'{len(reads)} reads'  # fifty events, not fifty reads
