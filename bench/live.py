@@ -339,6 +339,7 @@ class Delivery:
     lag_max: float = float('nan')  # the server's longest event-loop stall between t0 and the end
     gc_total: float = float('nan')  # the server's time in the cyclic garbage collector between t0 and the end
     gc_max: float = float('nan')  # ... its longest collection
+    load: float = field(default_factory=lambda: os.getloadavg()[0])  # the machine's 1-minute load average at the end
 
 
 async def _server_was_running(server: Server, quiet: float) -> bool:
@@ -710,7 +711,7 @@ async def measure_round(args: argparse.Namespace, sides: list[Side], n: int, kas
             log(
                 f'N={n} #{r + 1} {side.name}: update p50 {ms(pct(d.last, 50))} ms, max {ms(top(d.last))} ms, '
                 f'first p50 {ms(pct(d.first, 50))} ms, messages {spread(d.messages)}, '
-                f'missed {d.missed}, loop stall {ms(d.lag_max)} ms, GC {ms(d.gc_total)} ms'
+                f'missed {d.missed}, loop stall {ms(d.lag_max)} ms, GC {ms(d.gc_total)} ms, load {d.load:.1f}'
             )
     if last and args.burst:
         for side in sides:
@@ -791,11 +792,11 @@ async def run(args: argparse.Namespace) -> dict:
 def report(args: argparse.Namespace, sides: list[Side]) -> dict:
     apok, floor = sides
     raw: dict = {'date': date.today().isoformat(), 'args': {k: v for k, v in vars(args).items()}, 'sides': {}}
-    load = ' / '.join(f'{x:.1f}' for x in args.load_before)
+    loads = [d.load for side in sides for ds in side.deliveries.values() for d in ds]
     lines = [
         f'Live updates, {date.today().isoformat()}: {args.repeats} changes per N (sessions × changes pooled), '
-        f'PostgreSQL, one machine ({os.cpu_count()} cores; load average {load} at the start, '
-        f'{" / ".join(f"{x:.1f}" for x in os.getloadavg())} at the end).',
+        f'PostgreSQL, one machine ({os.cpu_count()} cores; 1-minute load average {args.load_before[0]:.1f} at the '
+        f'start, {min(loads, default=0):.1f}–{max(loads, default=0):.1f} during the changes).',
         '',
         '| page | N | update p50 ms | update p95 ms | update max ms | first msg p50 ms | first msg p95 ms '
         '| msgs/session | missed | longest loop stall ms | GC ms per change (longest pause) | server KiB per session '
