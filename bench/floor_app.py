@@ -32,7 +32,8 @@ log = logging.getLogger('bench.floor')
 
 
 def install_lag_monitor() -> None:
-    """Measure the event loop's lag from inside the server and serve the samples at LAG_PATH."""
+    """Measure the event loop's lag and the garbage collector's pauses inside the server; serve them (LAG_PATH,
+    GC_PATH) with the object, client, element and kept-message counts (HEAP_PATH, `?collect=true` collects first)."""
     from nicegui import app
 
     samples: deque[tuple[float, float]] = deque(maxlen=100_000)  # (time.monotonic() of the sleep, lag in seconds)

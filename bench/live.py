@@ -6,6 +6,7 @@ measured in the same run as the floor.
     .venv/bin/python bench/live.py --sessions 20 --repeats 2 --burst 10   # a quick look
     .venv/bin/python bench/live.py --keep                 # keep the database and the server logs afterwards
     .venv/bin/python bench/live.py --py-spy bench/out/live-apok.svg   # profile APOK during the burst (py-spy)
+    .venv/bin/python bench/live.py --sessions 200 --preload try_fix.py   # APOK runs try_fix.py before main.py
 
 How it measures (everything on this machine, PostgreSQL on 127.0.0.1:5432, user postgres, trust):
 - A fresh database (`apok_bench_live`), migrated, with the test personas (tests/conftest.py) and applications
@@ -72,9 +73,11 @@ PROBE_PATH = '/static/lambang.svg'
 LAG_INTERVAL = 0.010  # bench/floor_app.py's monitor
 WARM_SESSIONS = 5
 APOK_WRAPPER = """
-import runpy, sys
+import os, runpy, sys
 from bench.floor_app import install_lag_monitor
 install_lag_monitor()
+if os.environ.get('BENCH_PRELOAD'):  # --preload: try a change without editing APOK
+    runpy.run_path(os.environ['BENCH_PRELOAD'], run_name='bench_preload')
 sys.argv = ['main.py']
 runpy.run_path('main.py', run_name='__main__')
 """
@@ -386,7 +389,7 @@ async def deliver(
     for s in sessions:
         s.arrivals.clear()  # keep memory flat over many changes
     end = t0 + max(last, default=done - t0)
-    lag_max = top([v for t, v in await lag_samples(server, t0) if t <= end])
+    lag_max = top([v for t, v in await lag_samples(server, t0 - 1) if t + LAG_INTERVAL + v >= t0 and t <= end])
     pauses = [p for t, p, _ in await gc_pauses(server, t0) if t <= end]
     return Delivery(t0, done - t0, first, last, messages, missed, lag_max, sum(pauses), top(pauses))
 
@@ -570,14 +573,17 @@ async def burst(
                 spy.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 spy.kill()
-    end = delivery.t0 + (max(delivery.last) if delivery.last else delivery.done)
+    t0 = delivery.t0
+    end = t0 + (max(delivery.last) if delivery.last else delivery.done)
+    idle_until = t0 - 1.0 if py_spy else t0  # py-spy attaches during the last second before t0
     lag = await lag_samples(server, idle_from)
+    # a sample counts where it ends: a stall that begins right after t0 ends the sleep that started just before
     return Burst(
         delivery,
-        [v for t, v in lag if t < delivery.t0 and (not py_spy or t < delivery.t0 - 1.0)],
-        [v for t, v in lag if delivery.t0 <= t <= end],
-        [v for t, v in samples if idle_from <= t < delivery.t0 and (not py_spy or t < delivery.t0 - 1.0)],
-        [v for t, v in samples if delivery.t0 <= t <= end],
+        [v for t, v in lag if t + LAG_INTERVAL + v < idle_until],
+        [v for t, v in lag if t + LAG_INTERVAL + v >= t0 and t <= end],
+        [v for t, v in samples if idle_from <= t and t + v < idle_until],
+        [v for t, v in samples if t + v >= t0 and t <= end],
     )
 
 
@@ -643,7 +649,7 @@ class Side:
         self.sessions = []
 
 
-def start_servers(fixture: Fixture, work: Path, n: int) -> tuple[Server, Server]:
+def start_servers(fixture: Fixture, work: Path, n: int, preload: Path | None) -> tuple[Server, Server]:
     """Start a fresh APOK and a fresh floor (a new heap for every N, so memory per session is not blurred)."""
     from tests.conftest import free_port
 
@@ -659,6 +665,8 @@ def start_servers(fixture: Fixture, work: Path, n: int) -> tuple[Server, Server]
             APOK_HOST='127.0.0.1',
             APOK_BASE_URL=f'http://127.0.0.1:{port}',
             APOK_DATA_DIR=str(work / 'data'),
+            NICEGUI_STORAGE_PATH=str(work / 'nicegui'),  # not the project's .nicegui/
+            **({'BENCH_PRELOAD': str(preload.resolve())} if preload else {}),
         ),
         port,
         work / f'apok-{n}.log',
@@ -669,7 +677,7 @@ def start_servers(fixture: Fixture, work: Path, n: int) -> tuple[Server, Server]
             'floor',
             [sys.executable, str(ROOT / 'bench' / 'floor_app.py'), '--port', str(port), '--conninfo', fixture.conninfo]
             + ['--static', str(ROOT / 'assets' / 'static')],
-            clean_env(),
+            clean_env(NICEGUI_STORAGE_PATH=str(work / 'nicegui')),
             port,
             work / f'floor-{n}.log',
         )
@@ -755,7 +763,7 @@ async def run(args: argparse.Namespace) -> dict:
         ]
         for n in sizes:
             log(f'N = {n}: starting fresh servers')
-            for side, server in zip(sides, start_servers(fixture, work, n), strict=True):
+            for side, server in zip(sides, start_servers(fixture, work, n, args.preload), strict=True):
                 side.server = server
             try:
                 await measure_round(args, sides, n, fixture.kasi_nip, last=n == sizes[-1])
@@ -930,6 +938,12 @@ def main() -> None:
     parser.add_argument('--keep', action='store_true', help='keep the database, logs and data folder')
     parser.add_argument('--py-spy', metavar='SVG', help="profile APOK's server during its burst with py-spy")
     parser.add_argument('--json', type=Path, help='raw figures (default bench/out/live-<date>.json)')
+    parser.add_argument(
+        '--preload',
+        type=Path,
+        metavar='PY',
+        help='a Python file the APOK server runs before main.py (e.g. monkeypatches to try a fix without editing APOK)',
+    )
     parser.add_argument('--probe', help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
