@@ -6,7 +6,7 @@ import sys
 
 from nicegui import app, run, ui
 
-from apok_ui import auth, cetak, cli, events_pg, printing, shared_reads
+from apok_ui import auth, cetak, cli, events_pg, live, printing, shared_reads
 from apok_ui.components import berkas_route
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
@@ -57,6 +57,7 @@ def start(settings: Settings) -> None:
     database = cli.open_database(settings)
     events_pg.install(database.engine)  # live events across processes when several share one PostgreSQL
     shared_reads.install()  # open pages of a kecamatan share their reads between two changes
+    live.install()  # one subscriber per process fans changes out to the open pages (after shared_reads)
     if settings.demo and not count_petugas():
         print('APOK: seeding demo data (first start only, about 20 s)…', flush=True)
         seed_demo()

@@ -61,6 +61,13 @@ class SharedReads:
                 self._computing.pop(full_key, None)
             return value
 
+    def peek(self, kecamatan_id: int, key: Hashable) -> object | None:
+        """Return the current answer for key if one is known, else None (cheap: for the event loop itself)."""
+        with self._lock:
+            self._follow_database()
+            hit = self._fresh((kecamatan_id, self._generation.get(kecamatan_id, 0), key))
+        return None if hit is None else hit[1]
+
     def _fresh(self, full_key: tuple) -> tuple[float, object] | None:
         entry = self._entries.get(full_key)
         return entry if entry is not None and time.monotonic() - entry[0] < MAX_AGE_SECONDS else None

@@ -7,8 +7,7 @@ from starlette.responses import RedirectResponse
 
 from apok_ui import auth, theme
 from apok_ui.components.frame import officer_frame
-from apok_ui.events import Perubahan
-from apok_ui.live import Live
+from apok_ui.live import Changes, Live
 from apok_ui.queries import Officer
 from apok_ui.queries_monitoring import STAGE_ORDER, Monitoring, monitoring
 from apok_ui.shared_reads import shared
@@ -46,6 +45,7 @@ class Board:
         self.officer = officer
         self.data: Monitoring | None = None
         self.progress: ui.linear_progress | None = None
+        self.content = ui.refreshable(self._content)  # per page: a class-level one scans every page's targets
 
     async def load(self) -> None:
         """Read the picture off the event loop."""
@@ -54,13 +54,12 @@ class Board:
         if self.progress is not None:
             self.progress.set_visibility(False)
 
-    async def refresh(self, _change: Perubahan | None) -> None:
+    async def refresh(self, _changes: Changes) -> None:
         """Redraw after any change in the kecamatan."""
         await self.load()
         self.content.refresh()
 
-    @ui.refreshable_method
-    def content(self) -> None:
+    def _content(self) -> None:
         """Draw the numbers."""
         data = self.data
         if data is None:

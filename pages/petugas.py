@@ -12,11 +12,10 @@ from apok_ui import auth, queries, theme
 from apok_ui.components.frame import officer_frame
 from apok_ui.components.lihat_data import LihatData
 from apok_ui.components.penyerahan import selesai_actions
-from apok_ui.components.pilih_pengurusan import pilih_pengurusan
+from apok_ui.components.pilih_pengurusan import PilihPengurusan
 from apok_ui.components.profil_panel import profil_panel
-from apok_ui.components.queue import pager, queue_table
-from apok_ui.events import Perubahan
-from apok_ui.live import Live
+from apok_ui.components.queue import Pager, queue_table
+from apok_ui.live import Changes, Live
 from apok_ui.queries import LayananInfo, Officer, QueuePage
 from apok_ui.shared_reads import shared
 from models import Peran, Tab
@@ -58,8 +57,15 @@ class Workspace:
         self.ditolak = False
         self.view = View({t: 0 for t in Tab}, {}, None)
         self.badges: dict[str, ui.label] = {}
+        self.filters: dict[bool, ui.button] = {}
+        self.pilih: PilihPengurusan | None = None
+        self.pager: Pager | None = None
         self.progress: ui.linear_progress | None = None
         self.lihat_data: LihatData | None = None
+        # Refreshable per page, not per class: a class-level one scans every open page's targets on each refresh.
+        self.body = ui.refreshable(self._body)
+        self.chips = ui.refreshable(self._chips)
+        self.listing = ui.refreshable(self._listing)
 
     @property
     def layanan_id(self) -> int | None:
@@ -78,8 +84,15 @@ class Workspace:
             return self.view
         if not self.layanan:
             self.layanan = queries.layanan_list()
-        key = ('workspace', self.officer.peran, self.queue_tab, self.layanan_id, self.search, self.page_no)
-        return shared.get(self.officer.kecamatan_id, key, self._read_fresh)
+        return shared.get(self.officer.kecamatan_id, self._view_key(), self._read_fresh)
+
+    async def read_shared(self) -> View:
+        """Return counts and the current page; another open page's answer when it read the same view already."""
+        known = shared.peek(self.officer.kecamatan_id, self._view_key()) if self.layanan else None
+        return known if isinstance(known, View) else await run.io_bound(self.read)
+
+    def _view_key(self) -> tuple:
+        return ('workspace', self.officer.peran, self.queue_tab, self.layanan_id, self.search, self.page_no)
 
     def _read_fresh(self) -> View:
         """Return counts and the current page from the database."""
@@ -93,14 +106,11 @@ class Workspace:
         )
         return View(counts, per_layanan, page)
 
-    async def reload(self, *, dialog: bool = False, only_changed: bool = False) -> None:
-        """Read fresh counts and rows and show them (and the open Lihat Data too, when asked).
+    async def reload(self, *, dialog: bool = False) -> None:
+        """Read fresh counts and rows and draw them again (and the open Lihat Data too, when asked).
 
-        This is the one refresh of a page: after the officer's own action, and (live updates) after anyone's. With
-        `only_changed`, parts whose data stayed the same are left alone: most changes elsewhere in the kecamatan
-        move only a count, and rebuilding twenty rows for every open page would keep the event loop busy.
+        The refresh after the officer's own action: choices and rows may look different even with the same data.
         """
-        before = self.view
         self._loading(True)
         try:
             view = await run.io_bound(self.read)
@@ -109,14 +119,38 @@ class Workspace:
         if self.client.is_deleted:
             return  # the officer left the page while the rows were read
         self.view = view
-        self._update_badges()
+        self._update_counts()
         if self.queue_tab is not None:
-            if not only_changed or view.layanan_counts != before.layanan_counts:
-                self.chips.refresh()
-            if not only_changed or view.page != before.page:
-                self.listing.refresh()
+            self.chips.refresh()
+            self.listing.refresh()
+            self._update_pager()
         if dialog and self.lihat_data is not None:
             await self.lihat_data.reload()
+
+    async def follow(self, changes: Changes) -> None:
+        """Show other officers' changes (None: anything may have changed) without a reload of the page.
+
+        Most changes elsewhere in the kecamatan move only counts: those are updated in place, and the rows are drawn
+        again only when the rows of the shown page changed. Rebuilding twenty rows in each of 200 open pages for
+        every approval would keep the event loop busy for seconds (docs/BENCHMARKS-live.md).
+        """
+        before = self.view
+        view = await self.read_shared()
+        if self.client.is_deleted:
+            return
+        self.view = view
+        self._update_counts()
+        if self.queue_tab is not None and view.page is not None:
+            if self.pilih is not None and self.pilih.fits(view.layanan_counts):
+                self.pilih.update(view.layanan_counts)
+            else:
+                self.chips.refresh()
+            if before.page is None or view.page.rows != before.page.rows:
+                self.listing.refresh()
+            self._update_pager()
+        lihat = self.lihat_data
+        if lihat is not None and lihat.is_open and (changes is None or lihat.pengurusan_id in _ids(changes)):
+            await lihat.reload()
 
     def _loading(self, on: bool) -> None:
         if self.progress is not None and not self.progress.is_deleted:
@@ -146,10 +180,19 @@ class Workspace:
                     element.set_enabled(not locked)
             ui.tab(PROFIL, 'Profil Petugas').classes(theme.TAP).mark(f'tab-{PROFIL}')
 
-    def _update_badges(self) -> None:
+    def _update_counts(self) -> None:
+        """Show the tab counts (and Data Selesai's Selesai / Ditolak counts) of the current view."""
+        counts = self.view.counts
         for key, tab in TABS.items():
             if key in self.badges and not self.badges[key].is_deleted:
-                self.badges[key].set_text(str(self.view.counts[tab]))
+                self.badges[key].set_text(str(counts[tab]))
+        for ditolak, button in self.filters.items():
+            if not button.is_deleted:
+                button.set_text(_filter_text(ditolak, counts))
+
+    def _update_pager(self) -> None:
+        if self.pager is not None and self.view.page is not None:
+            self.pager.update(self.view.page)
 
     async def select_tab(self, name: str) -> None:
         """Show another tab (its first page)."""
@@ -159,12 +202,12 @@ class Workspace:
         self._remember()
         if self.queue_tab is not None:
             self.view = await run.io_bound(self.read)
-            self._update_badges()
+            self._update_counts()
         self.body.refresh()
 
-    @ui.refreshable_method
-    def body(self, wajib_ganti: bool = False) -> None:
+    def _body(self, wajib_ganti: bool = False) -> None:
         """Show the chosen tab: a queue with its filters, or the officer's profile."""
+        self.pilih, self.pager, self.filters = None, None, {}
         if self.queue_tab is None:
             if not self.verifies:
                 ui.label('Administrator Sistem tidak memverifikasi pengurusan.').classes('text-gray-700')
@@ -175,11 +218,12 @@ class Workspace:
         self.progress = ui.linear_progress(show_value=False).props('indeterminate').classes('w-full')
         self.progress.set_visibility(False)
         self.listing()
+        if self.view.page is not None:
+            self.pager = Pager(self.view.page, self.go_page)
 
-    @ui.refreshable_method
-    def chips(self) -> None:
+    def _chips(self) -> None:
         """Show Pilih Pengurusan with the counts of the tab."""
-        pilih_pengurusan(self.layanan, self.view.layanan_counts, self.layanan_id, self.select_layanan)
+        self.pilih = PilihPengurusan(self.layanan, self.view.layanan_counts, self.layanan_id, self.select_layanan)
 
     def _toolbar(self) -> None:
         with ui.row().classes('w-full items-center gap-2'):
@@ -200,20 +244,18 @@ class Workspace:
                 self._selesai_filter()
 
     def _selesai_filter(self) -> None:
-        counts = self.view.counts
+        self.filters = {}
         with ui.row().classes('gap-2 no-wrap'):
-            for ditolak, label, count in (
-                (False, 'Selesai', counts[Tab.DATA_SELESAI]),
-                (True, 'Ditolak', counts[Tab.DITOLAK]),
-            ):
+            for ditolak in (False, True):
                 look = 'unelevated' if self.ditolak == ditolak else 'outline'
-                ui.button(f'{label} ({count})', on_click=lambda d=ditolak: self.filter_ditolak(d)).props(
-                    f'{look} no-caps color=primary'
-                ).classes(theme.TAP).mark(f'filter-{label.lower()}')
+                button = ui.button(
+                    _filter_text(ditolak, self.view.counts), on_click=lambda d=ditolak: self.filter_ditolak(d)
+                )
+                button.props(f'{look} no-caps color=primary').classes(theme.TAP)
+                self.filters[ditolak] = button.mark('filter-ditolak' if ditolak else 'filter-selesai')
 
-    @ui.refreshable_method
-    def listing(self) -> None:
-        """Show the current page of the queue and the pager."""
+    def _listing(self) -> None:
+        """Show the rows of the current page."""
         page = self.view.page
         if page is None:
             return
@@ -225,16 +267,6 @@ class Workspace:
             show_layanan=self.layanan_id is None,
             show_waiting=self.queue_tab is Tab.IN_PROGRESS,
             empty_text=empty,
-        )
-        if page.total > page.page_size:
-            pager(page, self.go_page)
-
-    async def follow(self, change: Perubahan | None) -> None:
-        """Show another officer's change (None: anything may have changed) without a reload of the page."""
-        lihat = self.lihat_data
-        shown = lihat is not None and lihat.is_open
-        await self.reload(
-            dialog=shown and (change is None or lihat.pengurusan_id == change.pengurusan_id), only_changed=True
         )
 
     async def open_lihat(self, pengurusan_id: int) -> None:
@@ -260,7 +292,7 @@ class Workspace:
         """Switch Data Selesai between finished and rejected applications."""
         self.ditolak, self.page_no = ditolak, 1
         self.view = await run.io_bound(self.read)
-        self._update_badges()
+        self._update_counts()
         self.body.refresh()
 
     async def go_page(self, page_no: int) -> None:
@@ -272,6 +304,14 @@ class Workspace:
         """Put the tab, layanan and search in the address, so a reload (a phone waking up) shows the same."""
         params = {'tab': self.tab, 'layanan': self.layanan_kode, 'cari': self.search}
         ui.navigate.history.replace('/admin?' + urlencode({k: v for k, v in params.items() if v}))
+
+
+def _filter_text(ditolak: bool, counts: dict[Tab, int]) -> str:
+    return f'Ditolak ({counts[Tab.DITOLAK]})' if ditolak else f'Selesai ({counts[Tab.DATA_SELESAI]})'
+
+
+def _ids(changes: Changes) -> set[int]:
+    return {change.pengurusan_id for change in changes or ()}
 
 
 async def show(

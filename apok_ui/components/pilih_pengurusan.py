@@ -12,36 +12,56 @@ CHIP = 'min-h-[44px] shrink-0 rounded-full px-3'
 BADGE = 'ml-2 rounded-full px-2 text-xs font-medium leading-5'
 
 
-def pilih_pengurusan(
-    layanan: list[LayananInfo],
-    counts: dict[int, int],
-    selected: int | None,
-    on_select: Callable[[int | None], object],
-) -> None:
-    """Show the layanan choices; active layanan always, inactive ones only while they still hold applications."""
-    shown = [item for item in layanan if item.aktif or counts.get(item.id)]
-    with ui.column().classes('w-full gap-1'):
-        ui.label('Pilih Pengurusan').classes('text-sm font-semibold text-gray-700')
-        with (
-            ui.row()
-            .classes('w-full gap-2 no-wrap lg:flex-wrap overflow-x-auto pb-1')
-            .props('role=tablist aria-label="Pilih Pengurusan"')
-        ):
-            _chip('Semua', sum(counts.values()), selected is None, lambda: on_select(None), 'layanan-semua')
-            for item in shown:
-                _chip(
-                    item.nama,
-                    counts.get(item.id, 0),
-                    selected == item.id,
-                    lambda i=item.id: on_select(i),
-                    f'layanan-{item.kode}',
-                )
+class PilihPengurusan:
+    """The layanan choices of a tab; a live change moves their counts in place instead of drawing them again."""
+
+    def __init__(
+        self,
+        layanan: list[LayananInfo],
+        counts: dict[int, int],
+        selected: int | None,
+        on_select: Callable[[int | None], object],
+    ) -> None:
+        self.layanan = layanan
+        self.shown = _shown(layanan, counts)
+        self.badges: dict[int | None, ui.label] = {}
+        with ui.column().classes('w-full gap-1'):
+            ui.label('Pilih Pengurusan').classes('text-sm font-semibold text-gray-700')
+            with (
+                ui.row()
+                .classes('w-full gap-2 no-wrap lg:flex-wrap overflow-x-auto pb-1')
+                .props('role=tablist aria-label="Pilih Pengurusan"')
+            ):
+                total = sum(counts.values())
+                self.badges[None] = _chip('Semua', total, selected is None, lambda: on_select(None), 'layanan-semua')
+                for item in self.shown:
+                    self.badges[item.id] = _chip(
+                        item.nama,
+                        counts.get(item.id, 0),
+                        selected == item.id,
+                        lambda i=item.id: on_select(i),
+                        f'layanan-{item.kode}',
+                    )
+
+    def fits(self, counts: dict[int, int]) -> bool:
+        """Return whether these counts show the same choices (then `update` suffices)."""
+        return _shown(self.layanan, counts) == self.shown
+
+    def update(self, counts: dict[int, int]) -> None:
+        """Show new counts on the same choices."""
+        for layanan_id, badge in self.badges.items():
+            badge.set_text(str(sum(counts.values()) if layanan_id is None else counts.get(layanan_id, 0)))
 
 
-def _chip(label: str, count: int, active: bool, handler: Callable[[], object], marker: str) -> None:
-    """Show one choice as a rounded button with its count."""
+def _shown(layanan: list[LayananInfo], counts: dict[int, int]) -> list[LayananInfo]:
+    """Active layanan always, inactive ones only while they still hold applications."""
+    return [item for item in layanan if item.aktif or counts.get(item.id)]
+
+
+def _chip(label: str, count: int, active: bool, handler: Callable[[], object], marker: str) -> ui.label:
+    """Show one choice as a rounded button with its count; return the count's label."""
     look = 'unelevated color=primary' if active else 'outline color=primary'
     button = ui.button(label, on_click=handler).props(f'{look} no-caps aria-pressed={str(active).lower()}')
     with button.classes(CHIP + ' whitespace-nowrap').mark(marker):
         look = 'bg-white text-primary' if active else 'bg-primary text-white'
-        ui.label(str(count)).classes(f'{BADGE} {look}')
+        return ui.label(str(count)).classes(f'{BADGE} {look}')

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from nicegui import ui
 
 from models import Peran, Status
@@ -45,6 +47,11 @@ def chip(text: str, color: str) -> ui.label:
 def status_chip(status: Status, peran_menunggu: str | None = None) -> ui.label:
     """Show an application's status as a coloured chip (with where it waits, when given)."""
     return chip(status_text(status, peran_menunggu), STATUS_COLOR[status]).mark(f'status-{status.value}')
+
+
+def status_chip_html(status: Status, classes: str = '') -> str:
+    """Return an application's status chip as escaped HTML (for rows drawn as one element)."""
+    return f'<div class="{CHIP} bg-{STATUS_COLOR[status]} {classes}">{escape(status_text(status))}</div>'
 
 
 def langkah_chip(aksi: str) -> ui.label:
