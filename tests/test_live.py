@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from nicegui import ui
 from nicegui.testing import User
 
-from apok_ui import services
-from models import Peran
+from apok_ui import db, live, services
+from models import Pengurusan, Peran
 from tests.conftest import KEC_B, submit
 from tests.test_workspace import decide, login, open_lihat_data, until
 
@@ -77,3 +79,76 @@ async def test_a_password_changed_elsewhere_sends_the_open_page_to_the_login(use
     await login(user, admin.nip)
     services.change_password(actor=admin.actor, old_password='rahasia2026', new_password='baru12345')  # elsewhere
     await user.should_see('Login Petugas Kecamatan', retries=50)
+
+
+def row_ids(user: User) -> set[int]:
+    return {element.id for element in user.find(marker='baris').elements}
+
+
+async def test_a_change_that_only_moves_counts_leaves_the_rows_on_screen_untouched(user: User, app_people):
+    for seq in range(1, 22):
+        submit(seq=seq)
+    await login(user, app_people.of(Peran.ADMIN).nip)
+    await user.should_see('1–20 dari 21')
+    shown = row_ids(user)
+    assert len(shown) == 20
+    submit(seq=22)  # the oldest come first: the newcomer goes to page 2
+    await until(lambda: badge(user, 'baru') == '22')
+    await user.should_see('1–20 dari 22')
+    await user.should_see('1 / 2')
+    assert row_ids(user) == shown  # the same elements: only counts were sent to the browser
+    assert next(iter(user.find(marker='layanan-semua').elements)).default_slot.children[-1].text == '22'
+
+
+async def test_a_burst_of_new_work_shows_one_toast_that_counts_it_rather_than_one_per_application(
+    user: User, app_people
+):
+    ids = [submit(seq=seq).pengurusan_id for seq in range(1, 11)]
+    await login(user, app_people.of(Peran.KASI).nip)
+    admin = app_people.of(Peran.ADMIN).actor
+    for pengurusan_id in ids:  # without yielding: the page's hub sees all ten at once
+        services.approve(actor=admin, pengurusan_id=pengurusan_id, version=1)
+    await until(lambda: badge(user, 'baru') == '10')
+    toasts = [message for message in user.notify.messages if 'engurusan baru' in message]
+    assert len(toasts) == 1 and toasts[0].startswith('10 pengurusan baru: BTK-'), toasts
+
+
+async def test_every_open_page_of_the_kecamatan_gets_the_change_however_many_are_open(
+    user: User, create_user: Callable[[], User], app_people, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(live, 'CHUNK', 2)  # five pages: three chunks, as 200 pages make ten
+    pages = [user] + [create_user() for _ in range(4)]
+    for page in pages:
+        await login(page, app_people.of(Peran.KASI).nip)
+    other = create_user()
+    await login(other, app_people.of(Peran.KASI, KEC_B).nip)
+    first = submit(seq=1)
+    services.approve(actor=app_people.of(Peran.ADMIN).actor, pengurusan_id=first.pengurusan_id, version=1)
+    for page in pages:  # (toasts are checked with one page: the simulation sends every toast to the last user used)
+        await until(lambda page=page: rows(page) == {first.nomor_pendaftaran} and badge(page, 'baru') == '1')
+    assert badge(other, 'baru') == '0' and rows(other) == set()
+
+
+async def test_data_selesai_counts_of_finished_and_rejected_follow_a_rejection_elsewhere(user: User, app_people):
+    first = submit(seq=1)
+    await login(user, app_people.of(Peran.ADMIN).nip)
+    user.find(marker='tab-selesai').click()
+    await user.should_see('Ditolak (0)')
+    services.reject(
+        actor=app_people.of(Peran.ADMIN).actor, pengurusan_id=first.pengurusan_id, version=1, keterangan='Berkas buram'
+    )
+    await user.should_see('Ditolak (1)', retries=50)
+    await user.should_see('Selesai (0)')
+
+
+async def test_a_name_is_shown_as_text_even_when_it_looks_like_html(user: User, app_people):
+    first = submit(seq=1, nama="Siti Nur'aini")
+    with db.get().write() as session:  # e.g. imported from an older system, past today's validation
+        session.get(Pengurusan, first.pengurusan_id).nama = '<img src=x onerror=alert(1)>'
+    await login(user, app_people.of(Peran.ADMIN).nip)
+    row = next(iter(user.find(marker=f'row-{first.nomor_pendaftaran}').elements))
+    html = next(child for child in row.default_slot.children if isinstance(child, ui.html)).content
+    assert '&lt;img src=x onerror=alert(1)&gt;' in html and '<img' not in html
+    second = submit(seq=2, nama="Siti Nur'aini")
+    await user.should_see(marker=f'row-{second.nomor_pendaftaran}', retries=50)
+    await user.should_see("Siti Nur'aini")  # an apostrophe stays an apostrophe
