@@ -66,6 +66,8 @@ def start(settings: Settings) -> None:
     auth.configure(settings.session_idle_minutes)
     cetak.configure(settings.base_url)
     printing.warm_up()  # import WeasyPrint now, not when the first officer prints
+    if not settings.development:  # spare developers' and the test servers' cores; production prints at once
+        app.on_startup(printing.warm_up_workers)
     run.process_pool_start_method = 'spawn'  # forking a process that already runs threads can deadlock
     app.add_static_files('/static', 'assets/static')
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_bytes)  # before NiceGUI spools a body to disk

@@ -96,6 +96,31 @@ def warm_up() -> None:
     _warn_if_slow_font_subsetting()
 
 
+async def warm_up_workers() -> None:
+    """Start NiceGUI's print workers now and import WeasyPrint in each (about 3 s of a fresh worker's time).
+
+    Workers are spawned on demand, so without this the first letter after a restart waits for a new process to
+    import APOK and WeasyPrint. Run once at start-up in production, in the background.
+    """
+    from nicegui import run
+
+    pool = run.process_pool
+    if pool is None:
+        return
+    workers = getattr(pool, '_max_workers', None) or os.cpu_count() or 1
+    # One call per worker at once: the pool spawns a new process for each call that finds no idle worker.
+    await asyncio.gather(*(run.cpu_bound(_warm_worker) for _ in range(workers)))
+
+
+def _warm_worker() -> None:
+    """Import WeasyPrint, compile the templates and lay out one line (fonts), in a worker process."""
+    import weasyprint
+
+    for name in _template_names():
+        _environment().get_template(name)
+    weasyprint.HTML(string='<p>APOK</p>').write_pdf()
+
+
 def build_html(data: SuratData) -> str:
     """Return the letter as self-contained HTML (resources only as assets/ file URLs and data: URIs)."""
     template = _environment().get_template(_pick_template(data.template))

@@ -1,0 +1,49 @@
+"""A production server starts its print workers with WeasyPrint loaded, so the first letter after a restart is quick."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+from tests.conftest import start_server, stop_server
+
+
+def children_of(pid: int) -> list[int]:
+    """Return the processes whose parent is pid (read from /proc)."""
+    found = []
+    for stat in Path('/proc').glob('[0-9]*/stat'):
+        try:
+            fields = stat.read_text().rsplit(')', 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def has_loaded_pango(pid: int) -> bool:
+    """Return whether a process has mapped Pango, the library WeasyPrint loads when it is imported."""
+    try:
+        return 'libpango' in Path(f'/proc/{pid}/maps').read_text()
+    except OSError:
+        return False
+
+
+def print_workers(pid: int) -> list[int]:
+    return [child for child in children_of(pid) if has_loaded_pango(child)]
+
+
+def test_a_production_server_has_its_print_workers_ready_before_anyone_prints(tmp_path: Path, sqlite_url: str):
+    server = start_server(tmp_path, sqlite_url, APOK_ENV='production', APOK_STORAGE_SECRET=secrets.token_urlsafe(48))
+    try:
+        workers: list[int] = []
+        for _ in range(300):  # a fresh worker needs a few seconds to import APOK and WeasyPrint
+            workers = print_workers(server.process.pid)
+            if len(workers) == (os.cpu_count() or 1):
+                break
+            time.sleep(0.1)
+        assert len(workers) == (os.cpu_count() or 1), server.output()
+    finally:
+        stop_server(server)
