@@ -21,6 +21,7 @@ TIDAK_UNTUK_DIRI_SENDIRI = 'Tindakan ini tidak dapat dilakukan pada akun Anda se
 CAMAT_SUDAH_ADA = (
     'Kecamatan ini sudah memiliki Camat aktif. Nonaktifkan Camat lama, atau tandai petugas ini sebagai Plt./Plh. Camat.'
 )
+WATCHERS = (Peran.CAMAT, Peran.SEKCAM)  # who watches the kecamatan's work live (SPEC: the Camat, and the Sekcam)
 PELAKSANA_RE = re.compile(r'^\s*(plt|plh)\b\.?', re.IGNORECASE)
 
 
@@ -109,6 +110,11 @@ def actions_for(
     if view_refusal(officer_peran, officer_kecamatan_id, target_kecamatan_id):
         return ()
     return wf.actions_for(officer_peran, posisi)
+
+
+def may_watch(officer_peran: Peran, officer_kecamatan_id: int | None) -> bool:
+    """Return whether an officer may open the live Monitoring of their kecamatan (the Camat and the Sekcam)."""
+    return officer_peran in WATCHERS and officer_kecamatan_id is not None
 
 
 def kelola_refusal(officer_peran: Peran, kelola: Kelola) -> str | None:

@@ -11,9 +11,8 @@ from apok_ui.live import Changes, Live
 from apok_ui.queries import Officer
 from apok_ui.queries_monitoring import STAGE_ORDER, Monitoring, monitoring
 from apok_ui.shared_reads import shared
-from models import Peran
+from models import Peran, akses
 
-WATCHERS = (Peran.CAMAT, Peran.SEKCAM)
 STAGE_LABEL = {r.value: r.label for r in Peran}
 
 
@@ -22,7 +21,7 @@ async def page() -> RedirectResponse | None:
     officer = auth.current_officer()
     if officer is None:
         return RedirectResponse('/login')
-    if officer.peran not in WATCHERS or officer.kecamatan_id is None:
+    if not akses.may_watch(officer.peran, officer.kecamatan_id):
         return RedirectResponse('/admin')
     board = Board(officer)
     with officer_frame(officer, 'Monitoring'):

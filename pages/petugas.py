@@ -18,8 +18,7 @@ from apok_ui.components.queue import Pager, queue_table
 from apok_ui.live import Changes, Live
 from apok_ui.queries import LayananInfo, Officer, QueuePage
 from apok_ui.shared_reads import shared
-from models import Peran, Tab
-from pages.monitoring import WATCHERS
+from models import Peran, Tab, akses
 
 PROFIL = 'profil'
 BADGE = 'ml-2 rounded px-1.5 text-xs font-medium leading-5 bg-primary text-white'
@@ -39,6 +38,29 @@ class View:
     counts: dict[Tab, int]
     layanan_counts: dict[int, int]
     page: QueuePage | None
+
+
+@dataclass(frozen=True)
+class ViewKey:
+    """Which view a page shows; the open pages showing the same one share its read (apok_ui/shared_reads.py)."""
+
+    peran: Peran
+    tab: Tab | None
+    layanan_id: int | None
+    search: str
+    page_no: int
+
+
+def read_view(kecamatan_id: int, key: ViewKey) -> View:
+    """Return the counts and the page of a view from the database (in a worker thread)."""
+    counts = queries.tab_counts(kecamatan_id, key.peran)
+    if key.tab is None:
+        return View(counts, {}, None)
+    per_layanan = queries.layanan_counts(kecamatan_id, key.peran, key.tab)
+    page = queries.queue(
+        kecamatan_id, key.peran, key.tab, layanan_id=key.layanan_id, search=key.search, page=key.page_no
+    )
+    return View(counts, per_layanan, page)
 
 
 class Workspace:
@@ -62,6 +84,7 @@ class Workspace:
         self.pager: Pager | None = None
         self.progress: ui.linear_progress | None = None
         self.lihat_data: LihatData | None = None
+        self.asked = 0  # reads asked for by the officer; only the latest one's answer is drawn
         # Refreshable per page, not per class: a class-level one scans every open page's targets on each refresh.
         self.body = ui.refreshable(self._body)
         self.chips = ui.refreshable(self._chips)
@@ -78,53 +101,35 @@ class Workspace:
         tab = TABS.get(self.tab)
         return Tab.DITOLAK if tab is Tab.DATA_SELESAI and self.ditolak else tab
 
-    def read(self) -> View:
-        """Return counts and the current page (runs in a worker thread)."""
+    async def read(self) -> View:
+        """Return the counts and page of the view chosen now: another open page's answer, or read in a worker."""
         if not self.verifies:
             return self.view
         if not self.layanan:
-            self.layanan = queries.layanan_list()
-        return shared.get(self.officer.kecamatan_id, self._view_key(), self._read_fresh)
+            self.layanan = await run.io_bound(queries.layanan_list)
+        # The key is taken now, on the loop: the officer may choose another view while this one is read, and the
+        # answer is kept under this key for every other page.
+        kecamatan_id, key = self.officer.kecamatan_id, self._view_key()
+        known = shared.peek(kecamatan_id, key)
+        if isinstance(known, View):
+            return known
+        return await run.io_bound(shared.get, kecamatan_id, key, lambda: read_view(kecamatan_id, key))
 
-    async def read_shared(self) -> View:
-        """Return counts and the current page; another open page's answer when it read the same view already."""
-        known = shared.peek(self.officer.kecamatan_id, self._view_key()) if self.layanan else None
-        return known if isinstance(known, View) else await run.io_bound(self.read)
-
-    def _view_key(self) -> tuple:
-        return ('workspace', self.officer.peran, self.queue_tab, self.layanan_id, self.search, self.page_no)
-
-    def _read_fresh(self) -> View:
-        """Return counts and the current page from the database."""
-        kecamatan_id, peran, tab = self.officer.kecamatan_id, self.officer.peran, self.queue_tab
-        counts = queries.tab_counts(kecamatan_id, peran)
-        if tab is None:
-            return View(counts, {}, None)
-        per_layanan = queries.layanan_counts(kecamatan_id, peran, tab)
-        page = queries.queue(
-            kecamatan_id, peran, tab, layanan_id=self.layanan_id, search=self.search, page=self.page_no
-        )
-        return View(counts, per_layanan, page)
+    def _view_key(self) -> ViewKey:
+        return ViewKey(self.officer.peran, self.queue_tab, self.layanan_id, self.search, self.page_no)
 
     async def reload(self, *, dialog: bool = False) -> None:
         """Read fresh counts and rows and draw them again (and the open Lihat Data too, when asked).
 
         The refresh after the officer's own action: choices and rows may look different even with the same data.
         """
-        self._loading(True)
-        try:
-            view = await run.io_bound(self.read)
-        finally:
-            self._loading(False)
-        if self.client.is_deleted:
-            return  # the officer left the page while the rows were read
-        self.view = view
-        self._update_counts()
-        if self.queue_tab is not None:
+        view = await self._read_asked(loading=True)
+        self._take(view)
+        if view is not None and self.queue_tab is not None:
             self.chips.refresh()
             self.listing.refresh()
             self._update_pager()
-        if dialog and self.lihat_data is not None:
+        if dialog and self.lihat_data is not None and not self.client.is_deleted:
             await self.lihat_data.reload()
 
     async def follow(self, changes: Changes) -> None:
@@ -134,10 +139,10 @@ class Workspace:
         again only when the rows of the shown page changed. Rebuilding twenty rows in each of 200 open pages for
         every approval would keep the event loop busy for seconds (docs/BENCHMARKS-live.md).
         """
-        before = self.view
-        view = await self.read_shared()
-        if self.client.is_deleted:
-            return
+        before, asked = self.view, self.asked
+        view = await self.read()
+        if self.client.is_deleted or asked != self.asked:
+            return  # the officer asked for another view meanwhile: their own read draws it in full
         self.view = view
         self._update_counts()
         if self.queue_tab is not None and view.page is not None:
@@ -152,6 +157,29 @@ class Workspace:
         if lihat is not None and lihat.is_open and (changes is None or lihat.pengurusan_id in _ids(changes)):
             await lihat.reload()
 
+    async def _read_asked(self, *, loading: bool = False) -> View | None:
+        """Read the view the officer asked for; None if they asked for another meanwhile or left the page.
+
+        Reads run in worker threads and may finish out of order (a broad search is slower than an exact one): the
+        answer to an older question must never replace the newer one on screen.
+        """
+        self.asked += 1
+        ticket = self.asked
+        if loading:
+            self._loading(True)
+        try:
+            view = await self.read()
+        finally:
+            if ticket == self.asked:
+                self._loading(False)
+        return view if ticket == self.asked and not self.client.is_deleted else None
+
+    def _take(self, view: View | None) -> None:
+        """Show the counts of a newly read view (None: a newer read is on its way)."""
+        if view is not None:
+            self.view = view
+            self._update_counts()
+
     def _loading(self, on: bool) -> None:
         if self.progress is not None and not self.progress.is_deleted:
             self.progress.set_visibility(on)
@@ -159,7 +187,7 @@ class Workspace:
     def build(self, *, wajib_ganti: bool = False) -> None:
         """Lay out the workspace for the officer."""
         with officer_frame(self.officer, 'Beranda Petugas'):
-            if self.officer.peran in WATCHERS and not wajib_ganti:
+            if akses.may_watch(self.officer.peran, self.officer.kecamatan_id) and not wajib_ganti:
                 ui.button(
                     'Monitoring', icon='monitor_heart', on_click=lambda: ui.navigate.to('/admin/monitoring')
                 ).props('outline no-caps').classes(f'{theme.TAP} self-end').mark('monitoring')
@@ -201,9 +229,8 @@ class Workspace:
         self.tab, self.page_no, self.ditolak = name, 1, False
         self._remember()
         if self.queue_tab is not None:
-            self.view = await run.io_bound(self.read)
-            self._update_counts()
-        self.body.refresh()
+            self._take(await self._read_asked())
+        self.body.refresh()  # even after a newer read: self.view is the newest answer, and the tab has changed
 
     def _body(self, wajib_ganti: bool = False) -> None:
         """Show the chosen tab: a queue with its filters, or the officer's profile."""
@@ -291,8 +318,7 @@ class Workspace:
     async def filter_ditolak(self, ditolak: bool) -> None:
         """Switch Data Selesai between finished and rejected applications."""
         self.ditolak, self.page_no = ditolak, 1
-        self.view = await run.io_bound(self.read)
-        self._update_counts()
+        self._take(await self._read_asked())
         self.body.refresh()
 
     async def go_page(self, page_no: int) -> None:
@@ -319,7 +345,7 @@ async def show(
 ) -> Workspace:
     """Build the workspace of an officer on the current page and return it."""
     workspace = Workspace(officer, ip=auth.client_ip(), tab=tab, layanan_kode=layanan, cari=cari)
-    workspace.view = await run.io_bound(workspace.read)
+    workspace.view = await workspace.read()
     workspace.build(wajib_ganti=wajib_ganti)
     Live(officer, workspace.follow)
     return workspace

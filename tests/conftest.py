@@ -5,11 +5,13 @@ Personas: an admin, kasi, sekcam and camat of Batam Kota, and the same four of S
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 import psycopg
 import pytest
@@ -257,6 +259,12 @@ async def user(
         errors = [r for r in caplog.get_records('call') if r.levelname == 'ERROR']
         if errors:
             pytest.fail(f'unexpected ERROR logs: {[r.getMessage() for r in errors]}', pytrace=False)
+
+
+def page_module(name: str) -> ModuleType:
+    """Return the pages module that the running simulation uses: NiceGUI imports the pages afresh for every test,
+    so a module imported when the test file was collected may no longer be the one serving (monkeypatch this)."""
+    return importlib.import_module(f'pages.{name}')
 
 
 # --- a real server and real browsers (Playwright + Debian's Chromium) -------------------------------------------

@@ -10,8 +10,7 @@ from nicegui.testing import User
 from apok_ui import services
 from apok_ui.shared_reads import SharedReads
 from models import Peran
-from pages import petugas
-from tests.conftest import submit
+from tests.conftest import page_module, submit
 from tests.test_workspace import login, until
 
 
@@ -37,10 +36,11 @@ async def test_a_burst_of_fifty_approvals_costs_an_open_page_at_most_two_reads(
     ids = [submit(seq=n).pengurusan_id for n in range(50)]
     await login(user, app_people.of(Peran.KASI).nip)
     reads = []
-    real = petugas.Workspace._read_fresh
-    monkeypatch.setattr(petugas.Workspace, '_read_fresh', lambda self: reads.append(1) or real(self))
+    petugas = page_module('petugas')
+    real = petugas.read_view
+    monkeypatch.setattr(petugas, 'read_view', lambda *args: reads.append(1) or real(*args))
     admin = app_people.of(Peran.ADMIN).actor
     for pengurusan_id in ids:  # one after another without yielding: the page sees a burst
         services.approve(actor=admin, pengurusan_id=pengurusan_id, version=1)
     await until(lambda: next(iter(user.find(marker='jumlah-baru').elements)).text == '50')
-    assert len(reads) <= 2, f'{len(reads)} reads'  # fifty events, not fifty reads
+    assert 1 <= len(reads) <= 2, f'{len(reads)} reads'  # fifty events, not fifty reads (and the patch is in use)

@@ -4,13 +4,15 @@ and the decisions, as each officer of the seed manual uses them."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
+import pytest
 from nicegui.testing import User
 from sqlmodel import select
 
 from apok_ui import db
 from models import AuditLog, Pengurusan, Peran, Riwayat
-from tests.conftest import KEC_B, PASSWORD, submit
+from tests.conftest import KEC_B, PASSWORD, page_module, submit
 
 
 def load(pengurusan_id: int) -> Pengurusan:
@@ -132,6 +134,37 @@ async def test_the_search_finds_by_number_nik_part_of_a_name_any_phone_form_and_
     await search_finds(user, 'Siti.R@contoh.id', siti.nomor_pendaftaran, budi.nomor_pendaftaran)
     user.find(marker='cari').clear().type('tidak ada orang ini')
     await user.should_see('Tidak ada pengurusan yang cocok dengan pencarian.')
+
+
+async def test_a_slow_answer_to_an_earlier_search_never_replaces_the_later_ones_on_screen(
+    user: User, app_people, monkeypatch: pytest.MonkeyPatch
+):
+    budi = submit(seq=1, nama='Budi Santoso')
+    siti = submit(seq=2, nama='Siti Rahayu')
+    await login(user, app_people.of(Peran.ADMIN).nip)
+    petugas = page_module('petugas')
+    release, finished = threading.Event(), []
+    read, reload = petugas.read_view, petugas.Workspace.reload
+
+    def slow_for_budi(kecamatan_id, key):
+        if key.search == 'Budi':
+            release.wait(30)  # a broad search on a big table: it answers after the next one
+        return read(kecamatan_id, key)
+
+    async def reload_and_note(self, **kwargs):
+        await reload(self, **kwargs)
+        finished.append(self.search)
+
+    monkeypatch.setattr(petugas, 'read_view', slow_for_budi)
+    monkeypatch.setattr(petugas.Workspace, 'reload', reload_and_note)
+    user.find(marker='cari').type('Budi')
+    user.find(marker='cari').clear().type('Siti')
+    await user.should_see(marker=f'row-{siti.nomor_pendaftaran}')
+    await user.should_not_see(marker=f'row-{budi.nomor_pendaftaran}')
+    release.set()
+    await until(lambda: len(finished) == 3)  # Budi, the cleared field, Siti: each search was answered
+    await user.should_see(marker=f'row-{siti.nomor_pendaftaran}')
+    await user.should_not_see(marker=f'row-{budi.nomor_pendaftaran}')
 
 
 async def test_the_search_stays_within_the_tab(user: User, app_people):
