@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ run: $(STAMP)  ## start APOK on http://localhost:8080 with SQLite and demo data
 
 test: $(STAMP)  ## run every test (SQLite, PostgreSQL when reachable, browser tests when chromium is installed)
 	$(PY) -m pytest -n 2  # two workers: the suite takes about half as long
+
+screenshots: $(STAMP)  ## run the browser tests and keep what they saw in docs/screenshots/ (the README links them)
+	APOK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -n 2 tests/test_browser_*.py tests/test_administrasi_browser.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .

@@ -164,7 +164,7 @@ def _seed_applications(rng, index, kec, villages, layanan, actors, total) -> Non
             kecamatan_id=kec.id,
             kelurahan_id=rng.choice(villages).id,
             data=data,
-            uploads=_uploads(item),
+            uploads=sample_uploads(item.persyaratan),
             at=submitted,
         )
         _walk(result.pengurusan_id, kec.id, steps, end, actors, submitted)
@@ -235,29 +235,56 @@ def _pemohon(rng: random.Random, index: int, n: int, layanan: Layanan) -> DataPe
         rw=str(rng.randint(1, 9)),
         no_hp=f'08{rng.randint(11, 99)}{rng.randint(10_000_000, 99_999_999)}',
         email=f'{first.lower()}{n}@contoh.id',
-        isian={f['kode']: _isian_value(rng, f) for f in layanan.isian},
+        isian=sample_isian(layanan.isian, rng),
     )
 
 
-def _isian_value(rng: random.Random, field: dict) -> str:
+def sample_pemohon(nik: str, *, nama: str = 'Budi Santoso', **overrides: str) -> DataPemohon:
+    """Return a valid applicant born 17 Aug 1990 in Batam (tests and benchmarks; `overrides` replace fields)."""
+    values = dict(
+        nik=nik,
+        nama=nama,
+        tempat_lahir='Batam',
+        tanggal_lahir='1990-08-17',
+        jenis_kelamin='Laki-laki',
+        agama='Islam',
+        pekerjaan='Wiraswasta',
+        status_perkawinan='Kawin',
+        alamat='Jl. Engku Putri No. 1',
+        rt='1',
+        rw='2',
+        no_hp='0812-3456-7890',
+        email='budi@contoh.id',
+    )
+    values.update(overrides)
+    return DataPemohon(**values, isian={})
+
+
+def sample_isian(fields: list[dict], rng: random.Random | None = None) -> dict[str, str]:
+    """Return valid values for a layanan's extra fields: varied with a random generator, else always the same."""
+    return {field['kode']: _isian_value(field, rng) for field in fields}
+
+
+def _isian_value(field: dict, rng: random.Random | None) -> str:
     jenis = field.get('jenis', 'teks')
     if jenis == 'angka':
-        return str(rng.randint(1, 2025))
+        return str(rng.randint(1, 2025)) if rng else '12'
     if jenis == 'tanggal':
-        return (date.today() + timedelta(days=rng.randint(-300, 60))).isoformat()
+        return (date.today() + timedelta(days=rng.randint(-300, 60))).isoformat() if rng else '2026-12-01'
     if jenis == 'pilihan':
-        return rng.choice(field['pilihan'])
+        return rng.choice(field['pilihan']) if rng else field['pilihan'][0]
     return 'Keperluan administrasi kependudukan'
 
 
-def _uploads(layanan: Layanan) -> list[Unggahan]:
+def sample_uploads(persyaratan: list[dict]) -> list[Unggahan]:
+    """Return a valid upload (the small sample PDF or PNG) for every requirement of a layanan."""
     return [
         Unggahan(
             item['kode'],
             f'{item["kode"]}.{"png" if "pdf" not in item["jenis"] else "pdf"}',
             SAMPLE_PNG if 'pdf' not in item['jenis'] else SAMPLE_PDF,
         )
-        for item in layanan.persyaratan
+        for item in persyaratan
     ]
 
 

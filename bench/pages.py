@@ -41,10 +41,9 @@ os.environ.setdefault('PYTEST_CURRENT_TEST', 'bench/pages.py')
 os.environ.setdefault('NICEGUI_STORAGE_PATH', str(OUT / 'nicegui-storage'))
 
 from apok_ui import berkas, db, queries, services  # noqa: E402
-from apok_ui.demo import SAMPLE_PDF, SAMPLE_PNG  # noqa: E402
+from apok_ui.demo import sample_isian, sample_pemohon, sample_uploads  # noqa: E402
 from bench.queries import fill  # noqa: E402
 from models import Berkas, Pengurusan, Riwayat  # noqa: E402
-from models.permohonan import DataPemohon  # noqa: E402
 
 PASSWORD = 'bench2026aman'
 ADMIN_NIP = '198001012005011991'
@@ -149,31 +148,9 @@ def submit_sample(kode: str, kelurahan_id: int, n: int) -> services.Pendaftaran:
     with db.get().read() as session:
         spec = session.execute(text('SELECT persyaratan, isian FROM layanan WHERE kode = :k'), {'k': kode}).one()
     persyaratan, isian = (json.loads(v) if isinstance(v, str) else v for v in spec)
-    values = {'angka': '12', 'tanggal': '2026-12-01', 'teks': 'Keperluan sekolah', 'teks_panjang': 'Keterangan'}
-    data = DataPemohon(
-        nik=f'217101170890{n + 1:04d}',
-        nama='Bench Santoso',
-        tempat_lahir='Batam',
-        tanggal_lahir='1990-08-17',
-        jenis_kelamin='Laki-laki',
-        agama='Islam',
-        pekerjaan='Wiraswasta',
-        status_perkawinan='Kawin',
-        alamat='Jl. Engku Putri No. 1',
-        rt='1',
-        rw='2',
-        no_hp='0812-3456-7890',
-        email='budi@contoh.id',
-        isian={f['kode']: f['pilihan'][0] if f['jenis'] == 'pilihan' else values[f['jenis']] for f in isian},
-    )
-    uploads = [
-        berkas.Unggahan(
-            p['kode'],
-            f'{p["kode"]}.pdf' if 'pdf' in p['jenis'] else 'foto.png',
-            SAMPLE_PDF if 'pdf' in p['jenis'] else SAMPLE_PNG,
-        )
-        for p in persyaratan
-    ]
+    data = sample_pemohon(f'217101170890{n + 1:04d}', nama='Bench Santoso')
+    data.isian = sample_isian(isian)
+    uploads = sample_uploads(persyaratan)
     return services.submit(
         layanan_kode=kode,
         kecamatan_id=KECAMATAN_ID,

@@ -6,7 +6,7 @@ from nicegui import ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, queries_admin, theme
-from apok_ui.components.aksi import busy, dispose_on_close, perform
+from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, perform
 from apok_ui.queries import Officer
 from apok_ui.queries_admin import KecamatanRow
 from apok_ui.services import administrasi as admin
@@ -70,10 +70,7 @@ def _form(officer: Officer, row: KecamatanRow | None, refresh) -> None:
         for name, element in fields.items():
             element.props('outlined').classes('w-full').mark(f'isian-{name}')
         ui.label(KODE_NOTE).classes('text-sm text-gray-600')
-        with ui.row().classes('w-full justify-end gap-2'):
-            ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
-            simpan = ui.button('Simpan', icon='save').props('unelevated no-caps').classes(theme.TAP)
-            simpan.mark('simpan-kecamatan')
+        simpan = dialog_buttons(dialog, 'Simpan', 'save', 'simpan-kecamatan')
 
         async def save() -> None:
             for element in fields.values():
@@ -97,10 +94,7 @@ def _kelurahan(officer: Officer, row: KecamatanRow, kelurahan_id: int | None, na
     with dispose_on_close(ui.dialog()) as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(f'Kelurahan di Kecamatan {row.nama}').classes('text-lg font-semibold')
         field = ui.input('Nama kelurahan', value=nama).props('outlined').classes('w-full').mark('isian-kelurahan')
-        with ui.row().classes('w-full justify-end gap-2'):
-            ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
-            simpan = ui.button('Simpan', icon='save').props('unelevated no-caps').classes(theme.TAP)
-            simpan.mark('simpan-kelurahan')
+        simpan = dialog_buttons(dialog, 'Simpan', 'save', 'simpan-kelurahan')
 
         async def save() -> None:
             with busy(simpan):

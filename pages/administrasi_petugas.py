@@ -8,7 +8,7 @@ from nicegui import ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, queries_admin, theme
-from apok_ui.components.aksi import busy, dispose_on_close, perform, tell
+from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, perform, tell
 from apok_ui.queries import Officer
 from apok_ui.queries_admin import PetugasRow
 from apok_ui.services import administrasi as admin
@@ -163,11 +163,7 @@ def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, r
             ui.label('Password sementara dibuat otomatis dan ditampilkan sekali setelah disimpan.').classes(
                 'text-sm text-gray-600'
             )
-        with ui.row().classes('w-full justify-end gap-2'):
-            ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
-            simpan = (
-                ui.button('Simpan', icon='save').props('unelevated no-caps').classes(theme.TAP).mark('simpan-petugas')
-            )
+        simpan = dialog_buttons(dialog, 'Simpan', 'save', 'simpan-petugas')
 
         async def save() -> None:
             for element in fields.values():

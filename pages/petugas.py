@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -84,7 +85,10 @@ class Workspace:
         self.pager: Pager | None = None
         self.progress: ui.linear_progress | None = None
         self.lihat_data: LihatData | None = None
-        self.asked = 0  # reads asked for by the officer; only the latest one's answer is drawn
+        self.asked = 0  # reads asked for (by the officer or a live change); only the latest one's answer is shown
+        self.newest: asyncio.Future | None = None  # done once the latest read asked for is on screen
+        self.body_owed = False  # the tab or filter changed: the next answer shown redraws the whole tab
+        self.listed: tuple | None = None  # what the rows on screen show: (view key, rows)
         # Refreshable per page, not per class: a class-level one scans every open page's targets on each refresh.
         self.body = ui.refreshable(self._body)
         self.chips = ui.refreshable(self._chips)
@@ -119,66 +123,71 @@ class Workspace:
         return ViewKey(self.officer.peran, self.queue_tab, self.layanan_id, self.search, self.page_no)
 
     async def reload(self, *, dialog: bool = False) -> None:
-        """Read fresh counts and rows and draw them again (and the open Lihat Data too, when asked).
-
-        The refresh after the officer's own action: choices and rows may look different even with the same data.
-        """
-        view = await self._read_asked(loading=True)
-        self._take(view)
-        if view is not None and self.queue_tab is not None:
-            self.chips.refresh()
-            self.listing.refresh()
-            self._update_pager()
+        """Read and show fresh counts and rows after the officer's own action or choice (and Lihat Data, if asked)."""
+        await self._refresh(loading=True)
         if dialog and self.lihat_data is not None and not self.client.is_deleted:
             await self.lihat_data.reload()
 
     async def follow(self, changes: Changes) -> None:
-        """Show other officers' changes (None: anything may have changed) without a reload of the page.
-
-        Most changes elsewhere in the kecamatan move only counts: those are updated in place, and the rows are drawn
-        again only when the rows of the shown page changed. Rebuilding twenty rows in each of 200 open pages for
-        every approval would keep the event loop busy for seconds (docs/BENCHMARKS-live.md).
-        """
-        before, asked = self.view, self.asked
-        view = await self.read()
-        if self.client.is_deleted or asked != self.asked:
-            return  # the officer asked for another view meanwhile: their own read draws it in full
-        self.view = view
-        self._update_counts()
-        if self.queue_tab is not None and view.page is not None:
-            if self.pilih is not None and self.pilih.fits(view.layanan_counts):
-                self.pilih.update(view.layanan_counts)
-            else:
-                self.chips.refresh()
-            if before.page is None or view.page.rows != before.page.rows:
-                self.listing.refresh()
-            self._update_pager()
+        """Show other officers' changes (None: anything may have changed) without a reload of the page."""
+        await self._refresh()
         lihat = self.lihat_data
         if lihat is not None and lihat.is_open and (changes is None or lihat.pengurusan_id in _ids(changes)):
             await lihat.reload()
 
-    async def _read_asked(self, *, loading: bool = False) -> View | None:
-        """Read the view the officer asked for; None if they asked for another meanwhile or left the page.
+    def _show(self, view: View) -> None:
+        """Show a view, changing only what differs from the screen.
 
-        Reads run in worker threads and may finish out of order (a broad search is slower than an exact one): the
-        answer to an older question must never replace the newer one on screen.
+        Most changes in the kecamatan move only counts: those are set in place, and the chips and rows are drawn
+        again only when they look different. Rebuilding twenty rows in each of 200 open pages for every approval
+        kept the event loop busy for seconds (docs/BENCHMARKS-live.md), and a row drawn again under a finger loses
+        its tap.
+        """
+        self._take(view)
+        if self.body_owed:
+            self.body_owed = False
+            self.body.refresh()
+            return
+        if self.queue_tab is None or view.page is None:
+            return
+        if self.pilih is not None and self.pilih.fits(view.layanan_counts, self.layanan_id):
+            self.pilih.update(view.layanan_counts)
+        else:
+            self.chips.refresh()
+        if self.listed != (self._view_key(), view.page.rows):
+            self.listing.refresh()
+        self._update_pager()
+
+    async def _refresh(self, *, loading: bool = False) -> None:
+        """Read the view chosen now and show it; return once the newest view asked for is on screen.
+
+        Reads run in worker threads and may finish out of order (a broad search is slower than an exact one, a read
+        started before a change is older than one started after it): an older answer never replaces a newer one.
+        A caller whose read was overtaken waits for the newer one, so that after the officer's own action the table
+        is redrawn before the success toast appears, and their next tap lands on the new rows.
         """
         self.asked += 1
         ticket = self.asked
+        shown = self.newest = asyncio.get_running_loop().create_future()
         if loading:
             self._loading(True)
         try:
             view = await self.read()
-        finally:
+            if self.client.is_deleted:
+                return
             if ticket == self.asked:
                 self._loading(False)
-        return view if ticket == self.asked and not self.client.is_deleted else None
+                self._show(view)
+            else:
+                await asyncio.shield(self.newest)
+        finally:
+            if not shown.done():
+                shown.set_result(None)
 
-    def _take(self, view: View | None) -> None:
-        """Show the counts of a newly read view (None: a newer read is on its way)."""
-        if view is not None:
-            self.view = view
-            self._update_counts()
+    def _take(self, view: View) -> None:
+        """Keep a newly read view and show its counts."""
+        self.view = view
+        self._update_counts()
 
     def _loading(self, on: bool) -> None:
         if self.progress is not None and not self.progress.is_deleted:
@@ -228,9 +237,7 @@ class Workspace:
             return
         self.tab, self.page_no, self.ditolak = name, 1, False
         self._remember()
-        if self.queue_tab is not None:
-            self._take(await self._read_asked())
-        self.body.refresh()  # even after a newer read: self.view is the newest answer, and the tab has changed
+        await self._redraw_tab()
 
     def _body(self, wajib_ganti: bool = False) -> None:
         """Show the chosen tab: a queue with its filters, or the officer's profile."""
@@ -286,6 +293,7 @@ class Workspace:
         page = self.view.page
         if page is None:
             return
+        self.listed = (self._view_key(), page.rows)
         empty = 'Tidak ada pengurusan yang cocok dengan pencarian.' if self.search else EMPTY[self.queue_tab]
         queue_table(
             page,
@@ -318,8 +326,16 @@ class Workspace:
     async def filter_ditolak(self, ditolak: bool) -> None:
         """Switch Data Selesai between finished and rejected applications."""
         self.ditolak, self.page_no = ditolak, 1
-        self._take(await self._read_asked())
-        self.body.refresh()
+        await self._redraw_tab()
+
+    async def _redraw_tab(self) -> None:
+        """Draw the whole tab again with its first answer (Profil needs none)."""
+        self.body_owed = True
+        if self.queue_tab is None:
+            self.body_owed = False
+            self.body.refresh()
+        else:
+            await self._refresh()
 
     async def go_page(self, page_no: int) -> None:
         """Show another page of the queue."""

@@ -7,6 +7,8 @@ echoed back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nicegui import run, ui
 
@@ -69,13 +71,13 @@ def _baris(label: str, nilai: str, tanda: str) -> None:
 
 
 def _tidak_ditemukan() -> None:
-    with ui.card().classes('w-full gap-3 p-4').mark('surat-tidak-ditemukan'):
-        with ui.row().classes('items-center no-wrap gap-2'):
-            ui.icon('search_off', size='32px', color='grey-7').classes('shrink-0')
-            ui.label('Surat tidak ditemukan').classes('text-lg font-semibold leading-tight')
-        ui.label('Kode pada tautan ini tidak cocok dengan surat mana pun yang diterbitkan melalui APOK.').classes(
-            'text-sm'
-        )
+    with _kartu(
+        'search_off',
+        'grey-7',
+        'Surat tidak ditemukan',
+        'Kode pada tautan ini tidak cocok dengan surat mana pun yang diterbitkan melalui APOK.',
+        'surat-tidak-ditemukan',
+    ):
         with ui.column().classes('gap-1'):
             for saran in SARAN:
                 with ui.row().classes('no-wrap items-start gap-2'):
@@ -85,14 +87,25 @@ def _tidak_ditemukan() -> None:
 
 
 def _gangguan() -> None:
-    with ui.card().classes('w-full gap-3 p-4').mark('verifikasi-gangguan'):
-        with ui.row().classes('items-center no-wrap gap-2'):
-            ui.icon('cloud_off', size='32px', color='warning').classes('shrink-0')
-            ui.label('Surat belum dapat diperiksa').classes('text-lg font-semibold leading-tight')
-        ui.label('Layanan verifikasi sedang mengalami gangguan. Silakan coba lagi beberapa saat lagi.').classes(
-            'text-sm'
-        )
+    with _kartu(
+        'cloud_off',
+        'warning',
+        'Surat belum dapat diperiksa',
+        'Layanan verifikasi sedang mengalami gangguan. Silakan coba lagi beberapa saat lagi.',
+        'verifikasi-gangguan',
+    ):
         _ke_beranda()
+
+
+@contextmanager
+def _kartu(icon: str, color: str, title: str, text: str, marker: str) -> Iterator[None]:
+    """Show a card that explains why no letter is shown: an icon, a title and a sentence; the caller adds the rest."""
+    with ui.card().classes('w-full gap-3 p-4').mark(marker):
+        with ui.row().classes('items-center no-wrap gap-2'):
+            ui.icon(icon, size='32px', color=color).classes('shrink-0')
+            ui.label(title).classes('text-lg font-semibold leading-tight')
+        ui.label(text).classes('text-sm')
+        yield
 
 
 def _ke_beranda() -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from apok_ui import berkas, db, events, services
-from apok_ui.demo import SAMPLE_PDF, SAMPLE_PNG, make_nik
+from apok_ui.demo import make_nik, sample_isian, sample_pemohon, sample_uploads
 from apok_ui.security import hash_password
 from apok_ui.services import Actor
 from models import Kecamatan, Layanan, Peran, Petugas
@@ -33,6 +33,8 @@ PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test connect_timeout=3'
 PG_DATABASE = f'apok_test_{os.getpid()}'
 PASSWORD = 'rahasia2026'
 KEC_A, KEC_B = 'Batam Kota', 'Sekupang'
+# The browser tests save what they saw here; `make screenshots` writes them into docs/screenshots/ instead.
+SCREENSHOTS = Path(os.environ.get('APOK_SCREENSHOTS') or Path(__file__).resolve().parent / 'out' / 'screenshots')
 NIPS = {
     (KEC_A, Peran.ADMIN): '198501012010011001',
     (KEC_A, Peran.KASI): '198501012010011002',
@@ -172,54 +174,25 @@ def kecamatan_id(nama: str) -> int:
 
 def pemohon(seq: int = 1, *, nama: str = 'Budi Santoso', **overrides: str) -> DataPemohon:
     """Return a valid applicant (a man born 17 Aug 1990 in Batam)."""
-    values = dict(
-        nik=make_nik(1, date(1990, 8, 17), False, seq),
-        nama=nama,
-        tempat_lahir='Batam',
-        tanggal_lahir='1990-08-17',
-        jenis_kelamin='Laki-laki',
-        agama='Islam',
-        pekerjaan='Wiraswasta',
-        status_perkawinan='Kawin',
-        alamat='Jl. Engku Putri No. 1',
-        rt='1',
-        rw='2',
-        no_hp='0812-3456-7890',
-        email='budi@contoh.id',
-    )
-    values.update(overrides)
-    return DataPemohon(**values, isian={})
+    nik = overrides.pop('nik') if 'nik' in overrides else make_nik(1, date(1990, 8, 17), False, seq)
+    return sample_pemohon(nik, nama=nama, **overrides)
+
+
+def _layanan(kode: str) -> Layanan:
+    from sqlmodel import select
+
+    with db.get().read() as session:
+        return session.exec(select(Layanan).where(Layanan.kode == kode)).one()
 
 
 def uploads_for(kode: str) -> list[berkas.Unggahan]:
     """Return a valid upload for every requirement of a layanan."""
-    from sqlmodel import select
-
-    with db.get().read() as session:
-        layanan = session.exec(select(Layanan).where(Layanan.kode == kode)).one()
-    return [
-        berkas.Unggahan(
-            item['kode'],
-            f'{item["kode"]}.pdf' if 'pdf' in item['jenis'] else 'foto.png',
-            SAMPLE_PDF if 'pdf' in item['jenis'] else SAMPLE_PNG,
-        )
-        for item in layanan.persyaratan
-    ]
+    return sample_uploads(_layanan(kode).persyaratan)
 
 
 def isian_for(kode: str) -> dict[str, str]:
     """Return valid values of a layanan's extra fields."""
-    from sqlmodel import select
-
-    with db.get().read() as session:
-        layanan = session.exec(select(Layanan).where(Layanan.kode == kode)).one()
-    values = {
-        'angka': '12',
-        'tanggal': '2026-12-01',
-        'teks': 'Untuk keperluan sekolah anak',
-        'teks_panjang': 'Keterangan panjang',
-    }
-    return {f['kode']: f['pilihan'][0] if f['jenis'] == 'pilihan' else values[f['jenis']] for f in layanan.isian}
+    return sample_isian(_layanan(kode).isian)
 
 
 def submit(kecamatan: str = KEC_A, kode: str = 'SKTM', seq: int = 1, **overrides: str) -> services.Pendaftaran:

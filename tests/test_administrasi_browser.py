@@ -1,13 +1,10 @@
 """The administration screens in a real browser on a tablet (800 px) and a phone (360 px): nothing scrolls sideways."""
 
-from pathlib import Path
-
 import pytest
 
 from models import Peran
-from tests.conftest import PHONE, TABLET, login_in_browser, page_width_fits
+from tests.conftest import PHONE, SCREENSHOTS, TABLET, login_in_browser, page_width_fits
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / 'docs' / 'screenshots'
 PAGES = {
     'sistem': ('/admin/sistem', 'Log Audit'),
     'petugas': ('/admin/sistem/petugas', 'Petugas Kasi B'),

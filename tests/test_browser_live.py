@@ -76,7 +76,7 @@ def test_an_approval_in_the_admins_browser_reaches_the_kasi_the_camat_and_not_an
         )
         for screens in (kasi, camat, other):
             assert screens.page.evaluate(STILL_HERE), 'the page reloaded instead of updating in place'
-        camat.shot('camat-monitoring')  # fits the tablet, tap targets of 44 px, saved under docs/screenshots/
+        camat.shot('camat-monitoring')  # fits the tablet, tap targets of 44 px, saved with the others (SCREENSHOTS)
         assert badge(other, 'Data Baru') == '0' and other.row(nomor).count() == 0
         kasi.open_lihat_data(nomor)
         assert kasi.page.get_by_role('button', name='Disetujui').is_visible()  # the Kasi's own buttons

@@ -1,11 +1,7 @@
 """A real browser on a real server: an officer logs in on a phone and sees the first screen."""
 
-from pathlib import Path
-
 from models import Peran
-from tests.conftest import PHONE, login_in_browser, page_width_fits
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / 'docs' / 'screenshots'
+from tests.conftest import PHONE, SCREENSHOTS, login_in_browser, page_width_fits
 
 
 def test_an_admin_logs_in_on_a_phone_and_the_page_fits_the_screen(chromium, live_server, app_people):

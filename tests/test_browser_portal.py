@@ -1,5 +1,5 @@
 """A real phone-sized browser (360 × 740) on a real server: a citizen applies with real files, gets the Nomor, and
-after the four officers approve, Lacak shows Selesai. Screenshots go to docs/screenshots/portal-*.png."""
+after the four officers approve, Lacak shows Selesai. Screenshots go to tests/out/screenshots/portal-*.png."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from PIL import Image, ImageDraw
 from apok_ui import db, services
 from apok_ui.demo import SAMPLE_PDF
 from models import Pengurusan, Peran
-from tests.conftest import PHONE, People, page_width_fits, pemohon, submit
+from tests.conftest import PHONE, SCREENSHOTS, People, page_width_fits, pemohon, submit
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / 'docs' / 'screenshots'
 NOMOR = re.compile(r'^[A-Z]{3}-\d{4}-\d{5}$')
 
 

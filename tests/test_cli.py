@@ -30,21 +30,14 @@ def run(tmp_path: Path, *args: str, stdin: str = '', **env: str) -> subprocess.C
     )
 
 
+def add_officer(tmp_path: Path, peran: str, *args: str) -> subprocess.CompletedProcess:
+    """Run `petugas tambah` for Raja Hamzah (NIP) with the password Rahasia2026 typed at the prompt."""
+    command = ('petugas', 'tambah', '--nip', NIP, '--nama', 'Raja Hamzah', '--peran', peran, *args)
+    return run(tmp_path, *command, stdin='Rahasia2026\n')
+
+
 def test_petugas_tambah_adds_an_officer_who_can_then_log_in(tmp_path):
-    result = run(
-        tmp_path,
-        'petugas',
-        'tambah',
-        '--nip',
-        NIP,
-        '--nama',
-        'Raja Hamzah',
-        '--peran',
-        'camat',
-        '--kecamatan',
-        'batam kota',
-        stdin='Rahasia2026\n',
-    )
+    result = add_officer(tmp_path, 'camat', '--kecamatan', 'batam kota')
     assert result.returncode == 0, result.stderr
     assert f'petugas {NIP} (camat) added' in result.stdout
     db.init(f'sqlite:///{tmp_path / "data" / "apok.db"}')
@@ -149,17 +142,6 @@ def test_migrate_upgrades_an_empty_postgresql_database(tmp_path):
 
 
 def test_demo_refuses_a_database_that_already_has_officers(tmp_path):
-    run(
-        tmp_path,
-        'petugas',
-        'tambah',
-        '--nip',
-        NIP,
-        '--nama',
-        'Raja Hamzah',
-        '--peran',
-        'superadmin',
-        stdin='Rahasia2026\n',
-    )
+    add_officer(tmp_path, 'superadmin')
     result = run(tmp_path, 'demo')
     assert result.returncode == 2 and 'already has officers' in result.stderr

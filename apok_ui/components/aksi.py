@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from nicegui import run, ui
+from nicegui import Client, run, ui
 
+from apok_ui import theme
 from apok_ui.services import ServiceError, Stale
 
 T = TypeVar('T')
@@ -34,6 +35,12 @@ async def perform(call: Callable[..., T], /, **kwargs: Any) -> tuple[T | None, S
         return None, error
 
 
+def announce(client: Client, message: str) -> None:
+    """Show a success toast on the page, also when the button that asked for it was redrawn meanwhile."""
+    with client:  # the caller's own slot may be gone: a redraw of the table or the dialog deletes it
+        ui.notify(message, type='positive')
+
+
 def tell(error: ServiceError) -> None:
     """Show a refusal: 'someone acted first' as a warning, anything else as an error."""
     ui.notify(str(error), type='warning' if isinstance(error, Stale) else 'negative', multi_line=True)
@@ -54,3 +61,11 @@ def show_error(element: ui.element, message: str | None) -> None:
     """Show a message under an input (or clear it with None), as Quasar fields do."""
     element.props['error'] = message is not None
     element.props['error-message'] = message or ''
+
+
+def dialog_buttons(dialog: ui.dialog, label: str, icon: str, marker: str, *, color: str = 'primary') -> ui.button:
+    """Show a form dialog's Batal and its main button (returned: the form wires its click), right-aligned."""
+    with ui.row().classes('w-full justify-end gap-2'):
+        ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
+        main = ui.button(label, icon=icon).props(f'unelevated no-caps color={color}').classes(theme.TAP)
+    return main.mark(marker)

@@ -13,7 +13,7 @@ from nicegui import run, ui
 
 from apok_ui import auth, queries_detail, services, theme
 from apok_ui.components import data_panels
-from apok_ui.components.aksi import dispose_on_close, perform, tell
+from apok_ui.components.aksi import announce, dispose_on_close, perform, tell
 from apok_ui.components.keputusan import keputusan
 from apok_ui.components.penyerahan import cetak_button, serahkan_button
 from apok_ui.components.revisi import revisi_dialog
@@ -46,6 +46,7 @@ class LihatData:
         self.detail: Detail | None = None
         self.tab = 'pemohon'
         self.dialog: ui.dialog | None = None
+        self.client = ui.context.client
 
     @property
     def is_open(self) -> bool:
@@ -152,9 +153,11 @@ class LihatData:
             tell(error)  # the Keterangan stays as typed
             return
         if error is None:
-            ui.notify(f'Pengurusan {self.detail.nomor_pendaftaran} {DONE[aksi]}.', type='positive')
             self.tab = 'status'
+        nomor = self.detail.nomor_pendaftaran
         await self._after_change()
+        if error is None:
+            announce(self.client, f'Pengurusan {nomor} {DONE[aksi]}.')
 
     def _open_revisi(self) -> None:
         revisi_dialog(self.detail, self._revise)
@@ -162,20 +165,21 @@ class LihatData:
     async def _revise(self, changes: dict[str, Any], alasan: str) -> ServiceError | None:
         error = await self._run(services.revise, version=self.detail.version, changes=changes, keterangan=alasan)
         if error is None:
-            ui.notify('Data pengurusan berhasil direvisi.', type='positive')
             self.tab = 'status'
         if error is None or not isinstance(error, services.Invalid):
             await self._after_change()
+        if error is None:
+            announce(self.client, 'Data pengurusan berhasil direvisi.')
         return error
 
     async def _hand_over(self, penerima: str, hubungan: str) -> ServiceError | None:
         error = await self._run(
             services.hand_over, version=self.detail.version, penerima_nama=penerima, penerima_hubungan=hubungan
         )
-        if error is None:
-            ui.notify('Dokumen telah diserahkan.', type='positive')
         if error is None or not isinstance(error, services.Invalid):
             await self._after_change()
+        if error is None:
+            announce(self.client, 'Dokumen telah diserahkan.')
         return error
 
     async def _run(self, call: Callable[..., Any], **kwargs: Any) -> ServiceError | None:
@@ -186,5 +190,6 @@ class LihatData:
         return error
 
     async def _after_change(self) -> None:
+        """Show the application's new state and the page's fresh table (before any success toast: see _refresh)."""
         await self.reload()
         await self.on_changed()

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from apok_ui import auth, cetak, services, theme
-from apok_ui.components.aksi import busy, dispose_on_close, perform, tell
+from apok_ui.components.aksi import announce, busy, dialog_buttons, dispose_on_close, perform, tell
 from apok_ui.queries import Officer, QueueRow
 from apok_ui.services import Actor, ServiceError
 from models import Aksi, Posisi
@@ -21,6 +21,7 @@ def cetak_button(actor: Actor, pengurusan_id: int, on_done: Done, *, nomor: str 
     """Show Cetak: render the letter (off the event loop), send it as a download, record the print."""
 
     async def print_letter() -> None:
+        client = ui.context.client
         with busy(button):
             try:
                 pdf, filename = await cetak.letter_pdf(actor, pengurusan_id)
@@ -29,8 +30,8 @@ def cetak_button(actor: Actor, pengurusan_id: int, on_done: Done, *, nomor: str 
                 await on_done()
                 return
         ui.download.content(pdf, filename, 'application/pdf')
-        ui.notify('Dokumen dicetak. Berkas PDF sedang diunduh.', type='positive')
-        await on_done()
+        await on_done()  # the table first, then the toast: a tap after the toast lands on the redrawn rows
+        announce(client, 'Dokumen dicetak. Berkas PDF sedang diunduh.')
 
     button = ui.button('Cetak', icon='print', on_click=print_letter).props('unelevated no-caps no-wrap color=secondary')
     return button.classes(f'{theme.TAP} flex-1 md:flex-none').mark(f'cetak cetak-{nomor}'.strip())
@@ -61,10 +62,7 @@ def serahkan_dialog(nomor: str, nama_pemohon: str, on_hand: Hand) -> ui.dialog:
             .mark('hubungan')
         )
         pesan = ui.label().classes('text-negative text-sm').props('role=alert')
-        with ui.row().classes('w-full justify-end gap-2'):
-            ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
-            simpan = ui.button('Serahkan', icon='how_to_reg').props('unelevated no-caps color=secondary')
-            simpan.classes(theme.TAP).mark('simpan-serahkan')
+        simpan = dialog_buttons(dialog, 'Serahkan', 'how_to_reg', 'simpan-serahkan', color='secondary')
 
     async def save() -> None:
         pesan.set_text('')
@@ -97,6 +95,7 @@ def selesai_actions(officer: Officer, on_done: Done) -> Callable[[QueueRow], Non
 
     async def hand_over(row: QueueRow, penerima: str, hubungan: str) -> ServiceError | None:
         """Record a hand-over from the table, with the version the row showed."""
+        client = ui.context.client
         _, error = await perform(
             services.hand_over,
             actor=auth.actor(officer),
@@ -105,12 +104,12 @@ def selesai_actions(officer: Officer, on_done: Done) -> Callable[[QueueRow], Non
             penerima_nama=penerima,
             penerima_hubungan=hubungan,
         )
-        if error is None:
-            ui.notify('Dokumen telah diserahkan.', type='positive')
-        elif not isinstance(error, services.Invalid):
+        if error is not None and not isinstance(error, services.Invalid):
             tell(error)  # the table refreshes and takes the dialog with it
         if not isinstance(error, services.Invalid):
             await on_done()
+        if error is None:
+            announce(client, 'Dokumen telah diserahkan.')
         return error
 
     return actions

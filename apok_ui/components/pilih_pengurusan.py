@@ -23,6 +23,7 @@ class PilihPengurusan:
         on_select: Callable[[int | None], object],
     ) -> None:
         self.layanan = layanan
+        self.selected = selected
         self.shown = _shown(layanan, counts)
         self.badges: dict[int | None, ui.label] = {}
         with ui.column().classes('w-full gap-1'):
@@ -43,9 +44,9 @@ class PilihPengurusan:
                         f'layanan-{item.kode}',
                     )
 
-    def fits(self, counts: dict[int, int]) -> bool:
-        """Return whether these counts show the same choices (then `update` suffices)."""
-        return _shown(self.layanan, counts) == self.shown
+    def fits(self, counts: dict[int, int], selected: int | None) -> bool:
+        """Return whether these counts and this choice look the same but for numbers (then `update` suffices)."""
+        return selected == self.selected and _shown(self.layanan, counts) == self.shown
 
     def update(self, counts: dict[int, int]) -> None:
         """Show new counts on the same choices."""

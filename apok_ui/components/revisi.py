@@ -9,7 +9,7 @@ from typing import Any
 from nicegui import ui
 
 from apok_ui import theme
-from apok_ui.components.aksi import busy, dispose_on_close, show_error
+from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, show_error
 from apok_ui.queries_detail import Detail
 from apok_ui.services import Invalid, ServiceError
 from models.permohonan import AGAMA, FIELD_LABELS, JENIS_KELAMIN, STATUS_PERKAWINAN
@@ -68,10 +68,7 @@ def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
             .mark('alasan-revisi')
         )
         pesan = ui.label().classes('text-negative text-sm').props('role=alert')
-        with ui.row().classes('w-full justify-end gap-2'):
-            ui.button('Batal', on_click=dialog.close).props('flat no-caps').classes(theme.TAP)
-            simpan = ui.button('Simpan Revisi', icon='save').props('unelevated no-caps').classes(theme.TAP)
-            simpan.mark('simpan-revisi')
+        simpan = dialog_buttons(dialog, 'Simpan Revisi', 'save', 'simpan-revisi')
 
     async def save() -> None:
         for element in (*inputs.values(), alasan):

@@ -32,15 +32,8 @@ def approve(
 
     def act(session: Session, petugas: Petugas, pengurusan: Pengurusan) -> Perubahan:
         completing = wf.completes(wf.Aksi.SETUJUI, pengurusan.posisi)
-        change = transition(
-            session,
-            pengurusan,
-            wf.Aksi.SETUJUI,
-            seen_version=version,
-            peran=Peran(petugas.peran),
-            petugas_id=petugas.id,
-            keterangan=keterangan,
-            at=at,
+        change = _move(
+            session, petugas, pengurusan, wf.Aksi.SETUJUI, seen_version=version, keterangan=keterangan, at=at
         )
         if completing:
             _complete(session, pengurusan, petugas, at or now())
@@ -54,16 +47,7 @@ def reject(*, actor: Actor, pengurusan_id: int, version: int, keterangan: str, a
     keterangan = _keterangan(keterangan, required=wf.RULES[wf.Aksi.TOLAK].keterangan_wajib)
 
     def act(session: Session, petugas: Petugas, pengurusan: Pengurusan) -> Perubahan:
-        return transition(
-            session,
-            pengurusan,
-            wf.Aksi.TOLAK,
-            seen_version=version,
-            peran=Peran(petugas.peran),
-            petugas_id=petugas.id,
-            keterangan=keterangan,
-            at=at,
-        )
+        return _move(session, petugas, pengurusan, wf.Aksi.TOLAK, seen_version=version, keterangan=keterangan, at=at)
 
     return _officer_action(actor, pengurusan_id, wf.Aksi.TOLAK, act)
 
@@ -87,13 +71,12 @@ def revise(
             raise Invalid('Periksa kembali data yang direvisi.', errors)
         if not diff:
             raise Invalid('Tidak ada data yang diubah.')
-        return transition(
+        return _move(
             session,
+            petugas,
             pengurusan,
             wf.Aksi.REVISI,
             seen_version=version,
-            peran=Peran(petugas.peran),
-            petugas_id=petugas.id,
             keterangan=keterangan,
             perubahan=diff,
             extra=values,
@@ -108,13 +91,12 @@ def record_print(*, actor: Actor, pengurusan_id: int, at: datetime | None = None
 
     def act(session: Session, petugas: Petugas, pengurusan: Pengurusan) -> Perubahan:
         moment = at or now()
-        return transition(
+        return _move(
             session,
+            petugas,
             pengurusan,
             wf.Aksi.CETAK,
             seen_version=None,
-            peran=Peran(petugas.peran),
-            petugas_id=petugas.id,
             at=moment,
             extra={'dicetak_at': moment, 'jumlah_cetak': pengurusan.jumlah_cetak + 1},
         )
@@ -143,19 +125,23 @@ def hand_over(
             raise Invalid('Isi hubungan penerima dengan pemohon (penerima bukan pemohon).')
         moment = at or now()
         keterangan = f'Diterima oleh {penerima}' + (f' ({hubungan})' if hubungan else '')
-        return transition(
+        return _move(
             session,
+            petugas,
             pengurusan,
             wf.Aksi.SERAHKAN,
             seen_version=version,
-            peran=Peran(petugas.peran),
-            petugas_id=petugas.id,
             keterangan=keterangan,
             at=moment,
             extra={'diserahkan_at': moment, 'penerima_nama': penerima, 'penerima_hubungan': hubungan or None},
         )
 
     return _officer_action(actor, pengurusan_id, wf.Aksi.SERAHKAN, act)
+
+
+def _move(session: Session, petugas: Petugas, pengurusan: Pengurusan, aksi: wf.Aksi, **details: Any) -> Perubahan:
+    """Apply the officer's action to the application (their role and id go into the check and the Riwayat)."""
+    return transition(session, pengurusan, aksi, peran=Peran(petugas.peran), petugas_id=petugas.id, **details)
 
 
 def _officer_action(
