@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -89,15 +90,12 @@ async def render_letter_async(data: SuratData) -> bytes:
 
 def warm_up() -> None:
     """Import WeasyPrint and compile the templates now, so the first officer who prints does not wait for it."""
-    import weasyprint  # noqa: F401  # the import alone takes ~0.7 s
-
-    for name in _template_names():
-        _environment().get_template(name)
+    _load()
     _warn_if_slow_font_subsetting()
 
 
 async def warm_up_workers() -> None:
-    """Start NiceGUI's print workers now and import WeasyPrint in each (about 3 s of a fresh worker's time).
+    """Start NiceGUI's print workers now and load WeasyPrint in each (about 3 s of a fresh worker's time).
 
     Workers are spawned on demand, so without this the first letter after a restart waits for a new process to
     import APOK and WeasyPrint. Run once at start-up in production, in the background.
@@ -112,13 +110,18 @@ async def warm_up_workers() -> None:
     await asyncio.gather(*(run.cpu_bound(_warm_worker) for _ in range(workers)))
 
 
-def _warm_worker() -> None:
-    """Import WeasyPrint, compile the templates and lay out one line (fonts), in a worker process."""
+def _load() -> ModuleType:
+    """Import WeasyPrint (the import alone takes ~0.7 s) and compile every template; return the module."""
     import weasyprint
 
     for name in _template_names():
         _environment().get_template(name)
-    weasyprint.HTML(string='<p>APOK</p>').write_pdf()
+    return weasyprint
+
+
+def _warm_worker() -> None:
+    """Load WeasyPrint in a worker process and lay out one line, so its fonts are found too."""
+    _load().HTML(string='<p>APOK</p>').write_pdf()
 
 
 def build_html(data: SuratData) -> str:

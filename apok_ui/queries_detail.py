@@ -78,7 +78,7 @@ class Detail:
     @property
     def posisi(self) -> Posisi:
         """Return where the application stands, for models.workflow."""
-        return Posisi(self.status, self.tahap, self.tahapan, tersentuh=self.version > 1)
+        return Posisi.of_row(self.status, self.tahap, self.tahapan, self.version)
 
 
 def detail(kecamatan_id: int, pengurusan_id: int) -> Detail | None:

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from nicegui import run
+
 from apok_ui import db, events
 from apok_ui.events import Perubahan
 
@@ -61,12 +63,17 @@ class SharedReads:
                 self._computing.pop(full_key, None)
             return value
 
-    def peek(self, kecamatan_id: int, key: Hashable) -> object | None:
-        """Return the current answer for key if one is known, else None (cheap: for the event loop itself)."""
+    async def read(self, kecamatan_id: int, key: Hashable, compute: Callable[[], T]) -> T:
+        """Return the current answer for key: at once if another page read it already, else from a worker thread.
+
+        200 pages showing one view cost one query, and no thread hop for the other 199.
+        """
         with self._lock:
             self._follow_database()
             hit = self._fresh((kecamatan_id, self._generation.get(kecamatan_id, 0), key))
-        return None if hit is None else hit[1]
+        if hit is not None:
+            return hit[1]  # type: ignore[return-value]
+        return await run.io_bound(self.get, kecamatan_id, key, compute)
 
     def _fresh(self, full_key: tuple) -> tuple[float, object] | None:
         entry = self._entries.get(full_key)

@@ -65,6 +65,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.conftest import stop_server, wait_until_answers  # noqa: E402  (the tests' own server handling)
+
 OUT = ROOT / 'bench' / 'out'
 PG_ADMIN = 'host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5'
 PG_URL = 'postgresql+psycopg://postgres@127.0.0.1:5432/{name}'
@@ -154,34 +156,12 @@ class Server:
 
 def start_server(name: str, cmd: list[str], env: dict[str, str], port: int, log: Path, timeout: float = 90) -> Server:
     """Start a server and wait until its lag route answers."""
-    import urllib.request
-
     out = open(log, 'wb')  # noqa: SIM115 - the child keeps writing to it
     process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     out.close()
     server = Server(name, f'http://127.0.0.1:{port}', process, log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f'{name} exited early:\n{server.output()}')
-        try:
-            urllib.request.urlopen(f'{server.url}/__bench/lag?since=1e12', timeout=2).read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    stop_server(server)
-    raise RuntimeError(f'{name} did not answer within {timeout:.0f} s:\n{server.output()}')
-
-
-def stop_server(server: Server | None) -> None:
-    if server is None or server.process.poll() is not None:
-        return
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=10)
+    wait_until_answers(server, f'{server.url}/__bench/lag?since=1e12', name=name, timeout=timeout)
+    return server
 
 
 # --- database -----------------------------------------------------------------------------------------------------

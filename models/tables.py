@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.waktu import now
-from models.workflow import Posisi, Status
+from models.workflow import Posisi
 
 
 def _when(**kwargs: Any) -> Any:
@@ -127,9 +127,7 @@ class Pengurusan(SQLModel, table=True):
     @property
     def posisi(self) -> Posisi:
         """Return where this application stands, for models.workflow."""
-        # Every action bumps the version and only an officer's action can follow the submission, so version 1 is
-        # exactly 'nobody acted yet'.
-        return Posisi(Status(self.status), self.tahap, tuple(self.tahapan), tersentuh=self.version > 1)
+        return Posisi.of_row(self.status, self.tahap, self.tahapan, self.version)
 
 
 class Berkas(SQLModel, table=True):

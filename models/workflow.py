@@ -5,6 +5,7 @@ Every screen and every service asks this module; nothing else decides a transiti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -93,6 +94,15 @@ class Posisi:
     tahap: int
     tahapan: tuple[str, ...]
     tersentuh: bool = False  # an officer has acted on it at some point (the citizen may then no longer cancel)
+
+    @classmethod
+    def of_row(cls, status: str, tahap: int, tahapan: Sequence[str], version: int) -> Posisi:
+        """Return the position of a stored application.
+
+        Every action bumps the version and only an officer's action can follow the submission, so version 1 is
+        exactly 'nobody acted yet'.
+        """
+        return cls(Status(status), tahap, tuple(tahapan), tersentuh=version > 1)
 
     @property
     def waiting_role(self) -> Peran | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, theme
@@ -49,7 +49,7 @@ class Board:
     async def load(self) -> None:
         """Read the picture off the event loop."""
         kecamatan_id = self.officer.kecamatan_id
-        self.data = await run.io_bound(shared.get, kecamatan_id, ('monitoring',), lambda: monitoring(kecamatan_id))
+        self.data = await shared.read(kecamatan_id, ('monitoring',), lambda: monitoring(kecamatan_id))
         if self.progress is not None:
             self.progress.set_visibility(False)
 

@@ -114,10 +114,7 @@ class Workspace:
         # The key is taken now, on the loop: the officer may choose another view while this one is read, and the
         # answer is kept under this key for every other page.
         kecamatan_id, key = self.officer.kecamatan_id, self._view_key()
-        known = shared.peek(kecamatan_id, key)
-        if isinstance(known, View):
-            return known
-        return await run.io_bound(shared.get, kecamatan_id, key, lambda: read_view(kecamatan_id, key))
+        return await shared.read(kecamatan_id, key, lambda: read_view(kecamatan_id, key))
 
     def _view_key(self) -> ViewKey:
         return ViewKey(self.officer.peran, self.queue_tab, self.layanan_id, self.search, self.page_no)
@@ -278,7 +275,6 @@ class Workspace:
                 self._selesai_filter()
 
     def _selesai_filter(self) -> None:
-        self.filters = {}
         with ui.row().classes('gap-2 no-wrap'):
             for ditolak in (False, True):
                 look = 'unelevated' if self.ditolak == ditolak else 'outline'

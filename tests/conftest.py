@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import importlib
 import os
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -280,11 +284,6 @@ class LiveServer:
 
 def start_server(tmp_path: Path, database_url: str, **env: str) -> LiveServer:
     """Start `python main.py` on database_url and wait until it answers."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
     port = free_port()
     log = tmp_path / f'server-{port}.log'
     environment = {
@@ -306,26 +305,35 @@ def start_server(tmp_path: Path, database_url: str, **env: str) -> LiveServer:
             [sys.executable, 'main.py'], cwd=root, env=environment, stdout=out, stderr=subprocess.STDOUT
         )
     server = LiveServer(f'http://127.0.0.1:{port}', process, log)
-    deadline = time.monotonic() + 60
+    wait_until_answers(server, f'{server.url}/login', name='APOK server')
+    return server
+
+
+def wait_until_answers(server, url: str, *, name: str, timeout: float = 60) -> None:
+    """Wait until a server process (anything with .process and .output()) answers url; stop it if it never does."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f'APOK server exited early:\n{server.output()}')
+        if server.process.poll() is not None:
+            raise RuntimeError(f'{name} exited early:\n{server.output()}')
         try:
-            urllib.request.urlopen(f'{server.url}/login', timeout=2).read()
-            return server
+            urllib.request.urlopen(url, timeout=2).read()
+            return
         except OSError:
             time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f'APOK server did not answer within 60 s:\n{server.output()}')
+    stop_server(server)
+    raise RuntimeError(f'{name} did not answer within {timeout:.0f} s:\n{server.output()}')
 
 
-def stop_server(server: LiveServer) -> None:
-    """Stop a server started by start_server."""
+def stop_server(server) -> None:
+    """Stop a server process started for a test or a benchmark (None or already stopped: nothing to do)."""
+    if server is None or server.process.poll() is not None:
+        return
     server.process.terminate()
     try:
         server.process.wait(timeout=10)
-    except Exception:
+    except subprocess.TimeoutExpired:
         server.process.kill()
+        server.process.wait(timeout=10)
 
 
 @pytest.fixture
