@@ -71,7 +71,7 @@ def kecamatan_switches(officer: Officer, layanan_id: int) -> None:
         )
         if error:
             tell(error)
-            switches.refresh()
+            await switches.refresh()
             return
         ui.notify(f'{"Dibuka" if aktif else "Ditutup"} di {names[kecamatan_id]}.', type='positive')
 

@@ -77,7 +77,7 @@ def page() -> RedirectResponse | None:
 
         async def _reload() -> None:
             if await guarded(Kelola.PETUGAS, officer):
-                daftar.refresh()
+                await daftar.refresh()
 
         async def _search(value: str | None) -> None:
             saringan.cari, saringan.page = value or '', 1

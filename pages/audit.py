@@ -53,12 +53,12 @@ def page() -> RedirectResponse | None:
         async def reload() -> None:
             state['page'] = 1
             if await guarded(Kelola.AUDIT, officer):
-                daftar.refresh()
+                await daftar.refresh()
 
         async def go(value: int) -> None:
             state['page'] = value
             if await guarded(Kelola.AUDIT, officer):
-                daftar.refresh()
+                await daftar.refresh()
 
         async def set_date(name: str, value: str | None) -> None:
             try:

@@ -56,7 +56,7 @@ class Board:
     async def refresh(self, _changes: Changes) -> None:
         """Redraw after any change in the kecamatan."""
         await self.load()
-        self.content.refresh()
+        await self.content.refresh()
 
     def _content(self) -> None:
         """Draw the numbers."""

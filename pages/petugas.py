@@ -132,27 +132,29 @@ class Workspace:
         if lihat is not None and lihat.is_open and (changes is None or lihat.pengurusan_id in _ids(changes)):
             await lihat.reload()
 
-    def _show(self, view: View) -> None:
+    async def _show(self, view: View) -> None:
         """Show a view, changing only what differs from the screen.
 
         Most changes in the kecamatan move only counts: those are set in place, and the chips and rows are drawn
         again only when they look different. Rebuilding twenty rows in each of 200 open pages for every approval
         kept the event loop busy for seconds (docs/BENCHMARKS-live.md), and a row drawn again under a finger loses
-        its tap.
+        its tap. Each refresh is awaited: NiceGUI runs a refresh that is not awaited later, in a task of its own, so
+        two answers shown in a row would both see the old rows and draw them twice, and a toast after the answer
+        would come before the rows.
         """
         self._take(view)
         if self.body_owed:
             self.body_owed = False
-            self.body.refresh()
+            await self.body.refresh()
             return
         if self.queue_tab is None or view.page is None:
             return
         if self.pilih is not None and self.pilih.fits(view.layanan_counts, self.layanan_id):
             self.pilih.update(view.layanan_counts)
         else:
-            self.chips.refresh()
+            await self.chips.refresh()
         if self.listed != (self._view_key(), view.page.rows):
-            self.listing.refresh()
+            await self.listing.refresh()
         self._update_pager()
 
     async def _refresh(self, *, loading: bool = False) -> None:
@@ -174,7 +176,7 @@ class Workspace:
                 return
             if ticket == self.asked:
                 self._loading(False)
-                self._show(view)
+                await self._show(view)
             else:
                 await asyncio.shield(self.newest)
         finally:
@@ -329,7 +331,7 @@ class Workspace:
         self.body_owed = True
         if self.queue_tab is None:
             self.body_owed = False
-            self.body.refresh()
+            await self.body.refresh()
         else:
             await self._refresh()
 

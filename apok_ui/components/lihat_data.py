@@ -73,7 +73,7 @@ class LihatData:
         if not await self._read():
             self.dialog.close()
             return
-        self.content.refresh()
+        await self.content.refresh()
 
     async def _read(self) -> bool:
         self.detail = await run.io_bound(queries_detail.detail, self.officer.kecamatan_id, self.pengurusan_id)
