@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -19,7 +19,7 @@ from apok_ui.queries import petugas_with_kecamatan
 from models import AuditLog, Kecamatan, Kelurahan, Layanan, Peran, Petugas
 from models.layanan import DataLayanan
 from models.tables import LayananKecamatan
-from models.waktu import WIB, as_utc, format_waktu, now
+from models.waktu import WIB, as_utc, format_waktu, now, start_of_wib_day
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -301,9 +301,9 @@ def _audit_conditions(filter: AuditFilter) -> list[ColumnElement[bool]]:
     if filter.kecamatan_id is not None:
         conditions.append(AuditLog.kecamatan_id == filter.kecamatan_id)
     if filter.dari is not None:
-        conditions.append(AuditLog.waktu >= _start_of_wib_day(filter.dari))
+        conditions.append(AuditLog.waktu >= start_of_wib_day(filter.dari))
     if filter.sampai is not None:
-        conditions.append(AuditLog.waktu < _start_of_wib_day(filter.sampai + timedelta(days=1)))
+        conditions.append(AuditLog.waktu < start_of_wib_day(filter.sampai + timedelta(days=1)))
     return conditions
 
 
@@ -331,11 +331,6 @@ def _audit_row(log: AuditLog, petugas_nama: str | None, kecamatan_nama: str | No
         log.ip,
         log.detail,
     )
-
-
-def _start_of_wib_day(day: date) -> datetime:
-    """Return the UTC moment a WIB calendar day begins (stored times are UTC)."""
-    return datetime.combine(day, time.min, WIB).astimezone(UTC)
 
 
 def _csv_cell(value: str) -> str:

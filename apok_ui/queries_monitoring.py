@@ -12,7 +12,7 @@ from sqlalchemy import DateTime, func, select
 from apok_ui import db
 from models import Layanan, Pengurusan, Riwayat
 from models import workflow as wf
-from models.waktu import WIB, as_utc, is_overdue, now
+from models.waktu import as_utc, is_overdue, now, start_of_wib_day, to_wib
 
 STAGE_ORDER = tuple(r.value for r in wf.VERIFIER_ROLES)
 MEDIAN_DAYS = 30
@@ -62,10 +62,9 @@ def monitoring(kecamatan_id: int, at: datetime | None = None) -> Monitoring:
 
 
 def _day_starts(at: datetime) -> tuple[datetime, datetime]:
-    """Return the start of today and of this week (Monday), WIB."""
-    local = at.astimezone(WIB)
-    today = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return today, today - timedelta(days=today.weekday())
+    """Return the UTC moments today and this week (from Monday) began, in WIB."""
+    today = to_wib(at).date()
+    return start_of_wib_day(today), start_of_wib_day(today - timedelta(days=today.weekday()))
 
 
 def _stage_durations(session, kecamatan_id: int, at: datetime) -> dict[str, list[float]]:

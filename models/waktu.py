@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo('Asia/Jakarta')
@@ -35,6 +35,15 @@ def as_utc(value: datetime) -> datetime:
 def to_wib(value: datetime) -> datetime:
     """Return a stored time in WIB."""
     return as_utc(value).astimezone(WIB)
+
+
+def start_of_wib_day(day: date) -> datetime:
+    """Return the UTC moment a WIB calendar day begins.
+
+    Stored times are UTC, and SQLite compares them as text without their zone: a bound in WIB (00:00+07:00) would be
+    read as 00:00 UTC, seven hours late.
+    """
+    return datetime.combine(day, time.min, WIB).astimezone(UTC)
 
 
 def format_tanggal(value: date | datetime) -> str:

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -199,7 +199,9 @@ def isian_for(kode: str) -> dict[str, str]:
     return sample_isian(_layanan(kode).isian)
 
 
-def submit(kecamatan: str = KEC_A, kode: str = 'SKTM', seq: int = 1, **overrides: str) -> services.Pendaftaran:
+def submit(
+    kecamatan: str = KEC_A, kode: str = 'SKTM', seq: int = 1, at: datetime | None = None, **overrides: str
+) -> services.Pendaftaran:
     """Submit a valid application through the citizen's service and return its registration."""
     from sqlmodel import select
 
@@ -211,7 +213,7 @@ def submit(kecamatan: str = KEC_A, kode: str = 'SKTM', seq: int = 1, **overrides
     data = pemohon(seq, **overrides)
     data.isian = isian_for(kode)
     return services.submit(
-        layanan_kode=kode, kecamatan_id=kec_id, kelurahan_id=kelurahan.id, data=data, uploads=uploads_for(kode)
+        layanan_kode=kode, kecamatan_id=kec_id, kelurahan_id=kelurahan.id, data=data, uploads=uploads_for(kode), at=at
     )
 
 

@@ -1,12 +1,12 @@
 """The Camat's monitoring: the kecamatan's work per stage and layanan, overdue and output, following live."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from nicegui.testing import User
 
-from apok_ui import services
+from apok_ui import db, services
 from apok_ui.queries_monitoring import monitoring
-from models import Peran
+from models import Pengurusan, Peran
 from models.waktu import now
 from tests.conftest import KEC_B, kecamatan_id, submit
 from tests.test_workspace import login, until
@@ -47,3 +47,19 @@ def test_overdue_output_and_medians_are_counted_for_the_kecamatan_only(people):
     assert picture.overdue == 1  # thirty days later the waiting one is past its SLA
     assert monitoring(kecamatan_id('Batam Kota')).selesai_today == 1
     assert all(monitoring(kecamatan_id('Batam Kota')).median_hours[r] is not None for r in picture.per_stage)
+
+
+def test_today_and_this_week_begin_at_midnight_wib_not_utc(people):
+    at = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)  # Thursday 26 November, 01:00 WIB
+    finished = {
+        datetime(2026, 11, 25, 17, 30, tzinfo=UTC): 'Thursday 00:30 WIB: today',
+        datetime(2026, 11, 25, 16, 30, tzinfo=UTC): 'Wednesday 23:30 WIB: this week',
+        datetime(2026, 11, 22, 17, 30, tzinfo=UTC): 'Monday 00:30 WIB: this week',
+        datetime(2026, 11, 22, 16, 30, tzinfo=UTC): 'Sunday 23:30 WIB: last week',
+    }
+    ids = [submit(seq=seq).pengurusan_id for seq in range(1, len(finished) + 1)]
+    with db.get().write() as session:
+        for pengurusan_id, selesai_at in zip(ids, finished, strict=True):
+            session.get(Pengurusan, pengurusan_id).selesai_at = selesai_at
+    picture = monitoring(kecamatan_id('Batam Kota'), at=at)
+    assert (picture.selesai_today, picture.selesai_week) == (1, 3)

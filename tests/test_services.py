@@ -8,6 +8,7 @@ from sqlmodel import select
 from apok_ui import db, events, services
 from apok_ui.services import Forbidden, Invalid, NotFound, Stale
 from models import AuditLog, Berkas, Layanan, Pengurusan, Peran, Riwayat, Status
+from models.waktu import to_wib
 from tests.conftest import KEC_B, pemohon, submit
 
 
@@ -53,12 +54,21 @@ def test_the_four_officers_complete_an_application_and_the_camat_gets_the_letter
     pid = submit().pengurusan_id
     complete(people, pid)
     p = load(pid)
-    year = datetime.now(UTC).year
+    year = to_wib(datetime.now(UTC)).year
     assert p.status == 'selesai' and p.nomor_surat.startswith('400/001/BTK/') and p.nomor_surat.endswith(str(year))
     assert p.token_verifikasi and p.camat_id == people.of(Peran.CAMAT).actor.petugas_id
     steps = riwayat(pid)
     assert [r.aksi for r in steps] == ['diajukan'] + ['disetujui'] * 4
     assert [r.peran for r in steps[1:]] == ['admin', 'kasi', 'sekcam', 'camat']
+
+
+def test_numbers_follow_the_wib_calendar_so_new_years_night_counts_in_the_new_year(people):
+    at = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)  # 1 January 2027, 00:30 WIB; the letter is dated that day
+    result = submit(at=at)
+    for peran in (Peran.ADMIN, Peran.KASI, Peran.SEKCAM, Peran.CAMAT):
+        approve_as(people, peran, result.pengurusan_id, at=at)
+    assert result.nomor_pendaftaran == 'BTK-2701-00001'
+    assert load(result.pengurusan_id).nomor_surat == '400/001/BTK/I/2027'
 
 
 def test_kasi_cannot_approve_before_admin_and_leaves_only_an_audit_row(people):

@@ -164,7 +164,7 @@ def _complete(session: Session, pengurusan: Pengurusan, camat: Petugas, at: date
     """Give a completed application its nomor surat and verification token (inside the approving transaction)."""
     kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
     layanan = session.get(Layanan, pengurusan.layanan_id)
-    seq = next_number(session, counter_key_surat(kecamatan.kode, at.year))
+    seq = next_number(session, counter_key_surat(kecamatan.kode, at))
     # The row's state was already moved by the guarded UPDATE; this only fills in the letter's identity.
     session.execute(
         update(Pengurusan)
