@@ -366,11 +366,22 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
+def type_into(field, value: str) -> None:
+    """Tap a field, then type into it, as a person does.
+
+    Playwright's `fill` focuses a field and inserts the text in the same instant. On the portal form, about one run
+    in eight lost a field's text that way (empty right after the fill, no server message involved: Quasar's
+    re-render on focus); after a tap first, 24 runs of 24 kept every field.
+    """
+    field.click()
+    field.fill(value)
+
+
 def login_in_browser(page, server: LiveServer, nip: str, password: str = PASSWORD) -> None:
     """Log an officer in through the real login page."""
     page.goto(f'{server.url}/login')
-    page.get_by_label('Username').fill(nip)
-    page.get_by_label('Password').fill(password)
+    type_into(page.get_by_label('Username'), nip)
+    type_into(page.get_by_label('Password'), password)
     page.get_by_role('button', name='Masuk').click()
     page.wait_for_url(f'{server.url}/admin**')
 

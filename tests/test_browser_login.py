@@ -1,7 +1,7 @@
 """A real browser on a real server: an officer logs in on a phone and sees the first screen."""
 
 from models import Peran
-from tests.conftest import PHONE, SCREENSHOTS, login_in_browser, page_width_fits
+from tests.conftest import PHONE, SCREENSHOTS, login_in_browser, page_width_fits, type_into
 
 
 def test_an_admin_logs_in_on_a_phone_and_the_page_fits_the_screen(chromium, live_server, app_people):
@@ -23,8 +23,8 @@ def test_a_wrong_password_shows_one_generic_message_in_the_browser(chromium, liv
     page = context.new_page()
     try:
         page.goto(f'{live_server.url}/login')
-        page.get_by_label('Username').fill(app_people.of(Peran.KASI).nip)
-        page.get_by_label('Password').fill('salah12345')
+        type_into(page.get_by_label('Username'), app_people.of(Peran.KASI).nip)
+        type_into(page.get_by_label('Password'), 'salah12345')
         page.get_by_role('button', name='Masuk').click()
         page.get_by_text('NIP atau password salah.').wait_for()
     finally:

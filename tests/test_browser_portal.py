@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from apok_ui import db, services
 from apok_ui.demo import SAMPLE_PDF
 from models import Pengurusan, Peran
-from tests.conftest import PHONE, SCREENSHOTS, People, page_width_fits, pemohon, submit
+from tests.conftest import PHONE, SCREENSHOTS, People, page_width_fits, pemohon, submit, type_into
 
 NOMOR = re.compile(r'^[A-Z]{3}-\d{4}-\d{5}$')
 
@@ -59,7 +59,7 @@ def fill_form(page, tmp_path: Path) -> None:
         ('Keperluan', 'Keringanan biaya sekolah anak'),
         ('Penghasilan per bulan (Rp)', '1.500.000'),
     ):
-        page.get_by_label(label, exact=True).fill(value)
+        type_into(page.get_by_label(label, exact=True), value)
     choose(page, 'Jenis kelamin', 'Laki-laki')
     choose(page, 'Agama', 'Islam')
     choose(page, 'Status perkawinan', 'Kawin')
@@ -93,7 +93,7 @@ def test_a_citizen_applies_on_a_phone_and_lacak_shows_selesai_after_the_four_off
         ).click()
         page.get_by_text('Berkas Persyaratan').wait_for()
 
-        page.get_by_label('NIK', exact=True).fill('2171')
+        type_into(page.get_by_label('NIK', exact=True), '2171')
         page.get_by_role('checkbox', name='Saya menyatakan').click()
         page.get_by_role('button', name='Kirim Permohonan').click()
         page.get_by_text('NIK harus terdiri dari 16 angka.').wait_for()
@@ -126,7 +126,7 @@ def test_a_citizen_applies_on_a_phone_and_lacak_shows_selesai_after_the_four_off
             services.approve(actor=app_people.of(peran).actor, pengurusan_id=stored.id, version=version)
 
         page.get_by_role('button', name='Lacak permohonan').click()
-        page.get_by_label('NIK', exact=True).fill(stored.nik)
+        type_into(page.get_by_label('NIK', exact=True), stored.nik)
         page.get_by_role('button', name='Lacak', exact=True).click()
         page.get_by_text('Surat sudah selesai.').wait_for()
         assert page.get_by_text('Selesai', exact=True).first.is_visible()
@@ -152,7 +152,7 @@ def test_a_rejected_citizen_fixes_the_data_and_replaces_a_file_on_a_phone(
     page = context.new_page()
     try:
         page.goto(f'{live_server.url}/lacak?nomor={result.nomor_pendaftaran}')
-        page.get_by_label('NIK', exact=True).fill(stored.nik)
+        type_into(page.get_by_label('NIK', exact=True), stored.nik)
         page.get_by_role('button', name='Lacak', exact=True).click()
         page.get_by_text('Foto KTP buram; unggah foto yang jelas.').first.wait_for()
         assert page_width_fits(page)

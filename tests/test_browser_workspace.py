@@ -21,6 +21,7 @@ from tests.conftest import (
     page_width_fits,
     start_server,
     stop_server,
+    type_into,
 )
 from tests.conftest import submit as submit_application
 
@@ -83,7 +84,7 @@ class Screens:
         self.page.get_by_role('tab', name=name).click()
 
     def approve(self, nomor: str, keterangan: str, screenshot: str | None = None) -> None:
-        self.page.get_by_label('Keterangan').fill(keterangan)
+        type_into(self.page.get_by_label('Keterangan'), keterangan)
         self.page.get_by_role('button', name='Disetujui').click()
         self.page.get_by_role('button', name='Ya, Setujui').wait_for()
         if screenshot:
@@ -142,8 +143,8 @@ def finish_as_admin(chromium, server, app_people, viewport, nomor: str) -> None:
         screens.row(nomor).get_by_role('button', name='Serahkan').click()
         screens.page.get_by_label('Nama penerima').wait_for()
         screens.shot('serahkan')
-        screens.page.get_by_label('Nama penerima').fill('Siti Aminah')
-        screens.page.get_by_label('Hubungan dengan pemohon').fill('Istri')
+        type_into(screens.page.get_by_label('Nama penerima'), 'Siti Aminah')
+        type_into(screens.page.get_by_label('Hubungan dengan pemohon'), 'Istri')
         screens.page.locator('.q-dialog').get_by_role('button', name='Serahkan').click()
         screens.page.get_by_text('Dokumen telah diserahkan.').wait_for()
         screens.open_lihat_data(nomor)
@@ -178,8 +179,8 @@ def test_the_admin_revises_a_returned_application_and_uses_profil_on_every_scree
         screens.page.get_by_role('button', name='Revisi Data').click()
         screens.page.get_by_label('Alasan revisi').wait_for()
         screens.shot('revisi')
-        screens.page.get_by_label('Nama', exact=True).fill('Siti Rahayu Lubis')
-        screens.page.get_by_label('Alasan revisi').fill('Disesuaikan dengan KTP.')
+        type_into(screens.page.get_by_label('Nama', exact=True), 'Siti Rahayu Lubis')
+        type_into(screens.page.get_by_label('Alasan revisi'), 'Disesuaikan dengan KTP.')
         screens.page.get_by_role('button', name='Simpan Revisi').click()
         screens.page.get_by_text('Nama: Siti Rahayu → Siti Rahayu Lubis').wait_for()
         screens.shot('status-revisi')
@@ -187,7 +188,7 @@ def test_the_admin_revises_a_returned_application_and_uses_profil_on_every_scree
         screens.tab('In Progress')
         screens.page.get_by_text('di Kasi Kecamatan').wait_for()
         screens.shot('admin-in-progress')
-        screens.page.get_by_label('Search').fill('rahayu')
+        type_into(screens.page.get_by_label('Search'), 'rahayu')
         screens.row(nomor).wait_for(state='detached')
         screens.tab('Profil Petugas')
         screens.page.get_by_text('Ganti Password').first.wait_for()
