@@ -16,7 +16,7 @@ from apok_ui.security import hash_password
 from apok_ui.services import Actor
 from models import Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas
 from models.permohonan import AGAMA, STATUS_PERKAWINAN, DataPemohon
-from models.waktu import now
+from models.waktu import now, today_wib
 
 DEMO_PASSWORD = 'apok2026'
 SUPERADMIN_NIP = '198001012005011000'
@@ -270,7 +270,7 @@ def _isian_value(field: dict, rng: random.Random | None) -> str:
     if jenis == 'angka':
         return str(rng.randint(1, 2025)) if rng else '12'
     if jenis == 'tanggal':
-        return (date.today() + timedelta(days=rng.randint(-300, 60))).isoformat() if rng else '2026-12-01'
+        return (today_wib() + timedelta(days=rng.randint(-300, 60))).isoformat() if rng else '2026-12-01'
     if jenis == 'pilihan':
         return rng.choice(field['pilihan']) if rng else field['pilihan'][0]
     return 'Keperluan administrasi kependudukan'

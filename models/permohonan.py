@@ -17,6 +17,7 @@ from models.validasi import (
     normalize_email,
     normalize_phone,
 )
+from models.waktu import today_wib
 
 JENIS_KELAMIN = ('Laki-laki', 'Perempuan')
 AGAMA = ('Islam', 'Kristen', 'Katolik', 'Hindu', 'Buddha', 'Konghucu', 'Kepercayaan')
@@ -156,7 +157,7 @@ def _check_birth_date(text: str | date, *, today: date | None) -> date:
     if not text:
         raise InvalidValue('Tanggal lahir wajib diisi.')
     born = text if isinstance(text, date) else _parse_date(text, 'Tanggal lahir')
-    if born > (today or date.today()) or born.year < 1900:
+    if born > (today or today_wib()) or born.year < 1900:
         raise InvalidValue('Tanggal lahir tidak valid.')
     return born
 

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from datetime import date
 
+from models.waktu import today_wib
+
 # Digits are spelled [0-9]: \d would also accept Arabic-Indic or full-width digits. Checks use fullmatch, since $
 # alone would let a trailing newline through.
 NIP_RE = re.compile(r'^[0-9]{18}$')
@@ -62,7 +64,7 @@ def nik_birth_date(nik: str, *, today: date | None = None) -> date | None:
     day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     if day > 40:
         day -= 40
-    today = today or date.today()
+    today = today or today_wib()
     for century in (2000, 1900):
         try:
             born = date(century + year2, month, day)

@@ -27,6 +27,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def today_wib() -> date:
+    """Return today's date in Batam: until 07:00 WIB the server's UTC date is still yesterday."""
+    return now().astimezone(WIB).date()
+
+
 def as_utc(value: datetime) -> datetime:
     """Return a stored time as aware UTC (SQLite gives naive values back)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

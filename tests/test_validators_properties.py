@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from models import waktu
 from models.permohonan import DataPemohon, InvalidForm, clean_field, clean_pemohon
 from models.tables import Pengurusan
 from models.validasi import (
@@ -205,3 +206,9 @@ def test_each_field_gives_a_clean_value_or_a_message(name: str, value) -> None:
         clean_field(name, value, today=TODAY)
     except InvalidValue as error:
         assert str(error)
+
+
+def test_a_child_born_today_in_batam_is_not_born_in_the_future_before_seven_in_the_morning(monkeypatch):
+    monkeypatch.setattr(waktu, 'now', lambda: datetime(2026, 11, 29, 17, 30, tzinfo=UTC))  # 30 November, 00:30 WIB
+    assert clean_field('tanggal_lahir', '2026-11-30') == date(2026, 11, 30)
+    assert nik_birth_date('2171013011260001') == date(2026, 11, 30)
