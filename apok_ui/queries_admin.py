@@ -19,7 +19,7 @@ from apok_ui.queries import petugas_with_kecamatan
 from models import AuditLog, Kecamatan, Kelurahan, Layanan, Peran, Petugas
 from models.layanan import DataLayanan
 from models.tables import LayananKecamatan
-from models.waktu import WIB, as_utc, format_waktu, now, start_of_wib_day
+from models.waktu import as_utc, format_waktu, now, start_of_wib_day, to_wib
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -273,7 +273,7 @@ def audit_csv(filter: AuditFilter) -> bytes:
 
 def audit_csv_name(at: datetime | None = None) -> str:
     """Return the download's file name, e.g. log-audit-20261129-1015.csv (WIB)."""
-    return f'log-audit-{as_utc(at or now()).astimezone(WIB):%Y%m%d-%H%M}.csv'
+    return f'log-audit-{to_wib(at or now()):%Y%m%d-%H%M}.csv'
 
 
 def _petugas_row(p: Petugas, kecamatan_nama: str | None) -> PetugasRow:

@@ -29,7 +29,7 @@ def now() -> datetime:
 
 def today_wib() -> date:
     """Return today's date in Batam: until 07:00 WIB the server's UTC date is still yesterday."""
-    return now().astimezone(WIB).date()
+    return to_wib(now()).date()
 
 
 def as_utc(value: datetime) -> datetime:
