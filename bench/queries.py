@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from apok_ui import db, queries, services  # noqa: E402
 from apok_ui.demo import FIRST, LAST, make_nik  # noqa: E402
 from models import Pengurusan, Peran, Tab  # noqa: E402
+from models.penomoran import counter_key_pendaftaran, format_nomor_pendaftaran  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / 'out'
 PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test'
@@ -63,10 +64,10 @@ def fill(rows: int, seed: int = 1) -> dict:
         at = start + timedelta(minutes=n)
         born = date(rng.randint(1960, 2005), rng.randint(1, 12), rng.randint(1, 28))
         nama = ' '.join(p for p in (rng.choice(FIRST), rng.choice(MIDDLE), rng.choice(LAST)) if p)
-        key = (kec_id, at.year, at.month)
+        key = counter_key_pendaftaran(KODE[kec_id - 1], at)
         seq[key] = seq.get(key, 0) + 1
         row = dict(
-            nomor_pendaftaran=f'{KODE[kec_id - 1]}-{at:%y%m}-{seq[key]:05d}',
+            nomor_pendaftaran=format_nomor_pendaftaran(KODE[kec_id - 1], at, seq[key]),
             layanan_id=rng.choice(layanan)[0],
             kecamatan_id=kec_id,
             kelurahan_id=rng.choice(by_kec[kec_id]),
