@@ -1,6 +1,6 @@
 """APOK's domain: tables, the workflow table and the rules on identifiers. No I/O."""
 
-from models.tables import AuditLog, Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Penomoran, Petugas, Riwayat
+from models.tables import AuditLog, Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Penomoran, Petugas, Riwayat, Sesi
 from models.workflow import Aksi, Peran, Posisi, Status, Tab
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     'Petugas',
     'Posisi',
     'Riwayat',
+    'Sesi',
     'Status',
     'Tab',
 ]

@@ -60,6 +60,26 @@ class Petugas(SQLModel, table=True):
     dibuat_at: datetime = _when(default_factory=now)
 
 
+class Sesi(SQLModel, table=True):
+    """An officer's login in one browser: alive until Keluar, a password change, deactivation, idle or age expiry,
+    or an end from Sesi aktif. The browser holds only a random token; the row holds its SHA-256."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    petugas_id: int = Field(foreign_key='petugas.id', index=True)
+    # Set when the browser claims the login over HTTP; None until then (the cookie is only ever set by that request).
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    # The one-time code that carries a login from the form to that request; cleared when claimed.
+    kode_hash: str | None = Field(default=None, max_length=64, unique=True)
+    peramban_hash: str = Field(max_length=64)  # the browser that logged in: only it may claim the code
+    sesi_versi: int  # the officer's session version at login: a later password change ends this session
+    dibuat_at: datetime = _when(default_factory=now)
+    terakhir_at: datetime = _when(default_factory=now)
+    berakhir_at: datetime | None = _when(default=None)
+    alasan_akhir: str | None = Field(default=None, max_length=20)  # a models.sesi.Akhir value
+    ip: str = Field(default='', max_length=45)
+    perangkat: str = Field(default='', max_length=80)
+
+
 class Layanan(SQLModel, table=True):
     """A service type (jenis pengurusan) with its requirements, extra fields and stages."""
 
