@@ -71,6 +71,8 @@ class Sesi(SQLModel, table=True):
     # The one-time code that carries a login from the form to that request; cleared when claimed.
     kode_hash: str | None = Field(default=None, max_length=64, unique=True)
     peramban_hash: str = Field(max_length=64)  # the browser that logged in: only it may claim the code
+    # The trusted-device token the login issued, handed to the browser with the claim and then forgotten.
+    perangkat_token: str | None = Field(default=None, max_length=200)
     sesi_versi: int  # the officer's session version at login: a later password change ends this session
     dibuat_at: datetime = _when(default_factory=now)
     terakhir_at: datetime = _when(default_factory=now)

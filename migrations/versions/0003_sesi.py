@@ -24,6 +24,7 @@ def upgrade() -> None:
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('kode_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('peramban_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('perangkat_token', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('sesi_versi', sa.Integer(), nullable=False),
     sa.Column('dibuat_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('terakhir_at', sa.DateTime(timezone=True), nullable=False),
