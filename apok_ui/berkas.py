@@ -1,26 +1,34 @@
-"""Uploaded files: told apart by their bytes, checked, stored under random names outside every static folder."""
+"""Uploaded files: told apart by their bytes, checked, stored under random names outside every static folder.
+
+Images are decoded only in worker processes, a fresh one per image, a bounded number at a time
+(apok_ui/berkas_pemeriksa.py; apok_ui/berkas_gambar.py says why, and which pixel limits, measured).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import secrets
 import unicodedata
-import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from apok_ui import berkas_gambar, berkas_pemeriksa
 
-MAX_IMAGE_PIXELS = 40_000_000  # a phone photo is ~12 MP; anything far beyond is a decompression bomb
 MAX_NAME_LENGTH = 255
-JPEG_QUALITY = 90
 SIGNATURES = (
     (b'%PDF-', 'pdf', 'application/pdf'),
     (b'\x89PNG\r\n\x1a\n', 'png', 'image/png'),
     (b'\xff\xd8\xff', 'jpg', 'image/jpeg'),
 )
+IMAGE_REFUSALS = {  # why a worker refused an image (berkas_gambar, berkas_pemeriksa), as a person reads it
+    'besar': 'Gambar terlalu besar (resolusi berlebihan).',
+    'rusak': 'Gambar rusak atau tidak dapat dibaca.',
+    'sibuk': 'Server sedang memeriksa banyak berkas; coba unggah lagi sebentar lagi.',
+    'gagal': 'Gambar tidak dapat diperiksa; coba lagi atau unggah berkas lain.',
+}
 
 
 class BerkasError(ValueError):
@@ -60,13 +68,22 @@ def check_size(ukuran: int, *, max_bytes: int) -> None:
         raise BerkasError(f'Berkas terlalu besar (maksimal {max_bytes // (1024 * 1024)} MB).')
 
 
+def display_name(nama: str) -> str:
+    """Return a file name as it may be shown: without format characters (Unicode category Cf).
+
+    They are invisible and only reorder or hide text: a right-to-left override makes 'x\u202efdp.png' read as
+    'xgnp.pdf'. Names stored before this rule are cleaned when shown, new ones when stored.
+    """
+    return ''.join(c for c in nama or '' if unicodedata.category(c) != 'Cf')
+
+
 def check_name(nama: str) -> str:
     """Return the uploaded name for display, or raise BerkasError when it carries a path or control characters.
 
     The name is only ever shown: stored files get random names. A name with a path in it is still refused, since no
-    browser sends one and whoever does is probing.
+    browser sends one and whoever does is probing. Format characters are dropped (display_name).
     """
-    name = (nama or '').strip()
+    name = display_name(nama).strip()
     if not name:
         return 'berkas'
     if (
@@ -80,73 +97,51 @@ def check_name(nama: str) -> str:
     return name
 
 
-def inspect(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = ('pdf', 'jpg', 'png')) -> BerkasInfo:
-    """Return what an upload is, judged by its bytes, or raise BerkasError."""
+def prepare(
+    isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = ('pdf', 'jpg', 'png')
+) -> tuple[bytes, BerkasInfo]:
+    """Return the bytes to store and what they are: images drawn anew (no EXIF location, no trailing payload).
+
+    Images wait for a worker process: call this from a thread (the services run in one), not on the event loop.
+    """
+    jenis, content_type = _judge(isi, max_bytes=max_bytes, allowed=allowed)
+    with _refusals():
+        clean = isi if jenis == 'pdf' else berkas_pemeriksa.draw(isi, jenis)
+    check_size(len(clean), max_bytes=max_bytes)
+    return clean, BerkasInfo(jenis, content_type, len(clean), hashlib.sha256(clean).hexdigest())
+
+
+async def accept(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = ('pdf', 'jpg', 'png')) -> bytes:
+    """Return the bytes a form keeps for Kirim (images drawn anew), or raise BerkasError; for the event loop.
+
+    The loop serves everyone else while the image waits for its worker, and no thread of NiceGUI's is held (logins
+    and page reads never queue behind images). Kirim's check (prepare) then knows the drawing without drawing it.
+    """
+    jenis, _ = _judge(isi, max_bytes=max_bytes, allowed=allowed)
+    with _refusals():
+        clean = isi if jenis == 'pdf' else await berkas_pemeriksa.draw_async(isi, jenis)
+    check_size(len(clean), max_bytes=max_bytes)
+    return clean
+
+
+def _judge(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...]) -> tuple[str, str]:
+    """Return the type an upload's bytes show (jenis, content type), after the checks that need no decoding."""
     check_size(len(isi), max_bytes=max_bytes)
     kind = next(((jenis, ctype) for magic, jenis, ctype in SIGNATURES if isi.startswith(magic)), None)
     if kind is None or kind[0] not in allowed:
         raise BerkasError(f'Jenis berkas tidak diterima; unggah {jenis_text(allowed)}.')
-    jenis, ctype = kind
-    if jenis == 'pdf':
-        _check_pdf(isi)
-    else:
-        _check_image(isi, jenis)
-    return BerkasInfo(jenis, ctype, len(isi), hashlib.sha256(isi).hexdigest())
-
-
-def prepare(
-    isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = ('pdf', 'jpg', 'png')
-) -> tuple[bytes, BerkasInfo]:
-    """Return the bytes to store and what they are: images re-encoded (no EXIF location, no trailing payload)."""
-    info = inspect(isi, max_bytes=max_bytes, allowed=allowed)
-    if info.jenis == 'pdf':
-        return isi, info
-    clean = _reencode(isi, info.jenis)
-    check_size(len(clean), max_bytes=max_bytes)
-    return clean, BerkasInfo(info.jenis, info.content_type, len(clean), hashlib.sha256(clean).hexdigest())
-
-
-def _reencode(isi: bytes, jenis: str) -> bytes:
-    """Return the image drawn anew in its own format, upright, without metadata; the caller has inspected it."""
-    try:
-        with Image.open(io.BytesIO(isi)) as image:
-            icc_profile = image.info.get('icc_profile')
-            upright = ImageOps.exif_transpose(image)
-            out = io.BytesIO()
-            if jenis == 'jpg':
-                if upright.mode not in ('RGB', 'L', 'CMYK'):
-                    upright = upright.convert('RGB')
-                upright.save(out, 'JPEG', quality=JPEG_QUALITY, icc_profile=icc_profile)
-            else:
-                upright.save(out, 'PNG', compress_level=6, icc_profile=icc_profile)
-    except Exception:
-        raise BerkasError('Gambar rusak atau tidak dapat dibaca.') from None
-    return out.getvalue()
-
-
-def _check_pdf(isi: bytes) -> None:
-    if b'%%EOF' not in isi[-2048:]:
+    if kind[0] == 'pdf' and b'%%EOF' not in isi[-2048:]:
         raise BerkasError('Berkas PDF rusak atau tidak lengkap.')
+    return kind
 
 
-def _check_image(isi: bytes, jenis: str) -> None:
-    """Open the image with a pixel limit and decode it fully, so bombs and broken files are refused."""
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Let an image refused by its worker reach the caller as a BerkasError with the Indonesian reason."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('error', Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(isi)) as image:
-                if image.width * image.height > MAX_IMAGE_PIXELS:
-                    raise BerkasError('Gambar terlalu besar (resolusi berlebihan).')
-                expected = 'PNG' if jenis == 'png' else 'JPEG'
-                if image.format != expected:
-                    raise BerkasError('Isi gambar tidak sesuai jenisnya.')
-                image.load()
-    except BerkasError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise BerkasError('Gambar terlalu besar (resolusi berlebihan).') from None
-    except Exception:
-        raise BerkasError('Gambar rusak atau tidak dapat dibaca.') from None
+        yield
+    except berkas_gambar.Ditolak as refused:
+        raise BerkasError(IMAGE_REFUSALS.get(refused.kode, IMAGE_REFUSALS['gagal'])) from None
 
 
 class Gudang:
@@ -186,9 +181,10 @@ _gudang: Gudang | None = None
 
 
 def init(folder: Path, max_bytes: int) -> Gudang:
-    """Set the process's upload folder and size limit."""
+    """Set the process's upload folder and size limit, and start the first image worker."""
     global _gudang
     _gudang = Gudang(folder, max_bytes)
+    berkas_pemeriksa.warm_up()
     return _gudang
 
 

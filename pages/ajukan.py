@@ -7,6 +7,7 @@ import asyncio
 from nicegui import run, ui
 
 from apok_ui import auth, berkas, queries_publik, services, theme
+from apok_ui.components.form_berkas import release_uploads
 from apok_ui.components.form_pemohon import FormPemohon
 from apok_ui.components.frame import public_frame
 from apok_ui.queries_publik import LayananPublik
@@ -121,6 +122,7 @@ class _Ajukan:
         self.message.set_visibility(bool(message))
 
     def _done(self, hasil: services.Pendaftaran) -> None:
+        release_uploads(self.form.berkas.values())  # stored now; the page may stay open for a long while
         self.area.clear()
         with self.area:
             hasil_card(hasil.nomor_pendaftaran, self.layanan)

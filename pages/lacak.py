@@ -10,6 +10,7 @@ import asyncio
 from nicegui import run, ui
 
 from apok_ui import auth, berkas, queries_publik, services, theme
+from apok_ui.components.form_berkas import release_uploads
 from apok_ui.components.form_pemohon import FormPemohon
 from apok_ui.components.frame import public_frame
 from apok_ui.queries_publik import Lacakan
@@ -52,6 +53,7 @@ class _Lacak:
     def __init__(self, nomor: str, ip: str) -> None:
         self.ip = ip
         self.kunci: tuple[str, str] | None = None
+        self.perbaikan: FormPemohon | None = None
         self.lock = asyncio.Lock()
         with ui.card().classes('w-full gap-3 p-4'):
             ui.label('Lacak Permohonan').classes('text-xl font-semibold text-primary')
@@ -93,7 +95,7 @@ class _Lacak:
             self.button.props(remove='loading')
         self.kunci = (nomor, nik) if found else None
         if found is None:
-            self.area.clear()
+            self._clear()
             self._say(NOT_FOUND_MESSAGE)
             return
         self._show(found)
@@ -102,16 +104,26 @@ class _Lacak:
     async def _reload(self) -> None:
         found = await run.io_bound(queries_publik.lacak, *self.kunci) if self.kunci else None
         if found is None:
-            self.area.clear()
+            self._clear()
             return
         self._show(found)
+
+    def _clear(self) -> None:
+        """Empty what was found, and drop the files of a perbaikan form in it (its routes outlive it)."""
+        self._drop_perbaikan()
+        self.area.clear()
+
+    def _drop_perbaikan(self) -> None:
+        if self.perbaikan is not None:
+            release_uploads(self.perbaikan.berkas.values())
+            self.perbaikan = None
 
     def _say(self, message: str | None) -> None:
         self.error.set_text(message or '')
         self.error.set_visibility(bool(message))
 
     def _show(self, found: Lacakan) -> None:
-        self.area.clear()
+        self._clear()
         with self.area:
             _ringkasan(found)
             if found.bisa_perbaiki:
@@ -155,6 +167,7 @@ class _Lacak:
 
     async def _perbaiki(self) -> None:
         data = await run.io_bound(queries_publik.data_perbaikan, *self.kunci) if self.kunci else None
+        self._drop_perbaikan()
         self.perbaikan_area.clear()
         if data is None:
             await self._reload()
@@ -164,7 +177,7 @@ class _Lacak:
                 ui.label('Perbaikan Permohonan').classes('text-lg font-semibold text-primary')
                 ui.label(f'{data.layanan.nama} · Kecamatan {data.kecamatan_nama}, Kelurahan {data.kelurahan_nama}')
                 ui.label('Ubah yang perlu diperbaiki, lalu tekan Kirim Perbaikan.').classes('text-sm text-gray-600')
-            form = FormPemohon(
+            form = self.perbaikan = FormPemohon(
                 data.layanan, max_bytes=berkas.gudang().max_bytes, awal=data.data, berkas_lama=data.berkas
             )
             message = ui.label().classes('text-negative font-medium').props('role=alert')

@@ -6,6 +6,7 @@ from datetime import date
 
 from nicegui import ui
 
+from apok_ui.berkas import display_name
 from apok_ui.components.status_chip import status_chip
 from apok_ui.queries_detail import BerkasItem, Detail
 from models import Status
@@ -97,7 +98,9 @@ def _berkas(item: BerkasItem) -> None:
         with ui.row().classes('w-full items-start justify-between gap-2'):
             with ui.column().classes('gap-0 min-w-0'):
                 ui.label(item.label).classes('font-semibold break-words')
-                ui.label(f'{item.nama_asli} · {_size(item.ukuran)}').classes('text-xs text-gray-600 break-all')
+                ui.label(f'{display_name(item.nama_asli)} · {_size(item.ukuran)}').classes(
+                    'text-xs text-gray-600 break-all'
+                )
             ui.link('Buka di tab baru', url, new_tab=True).classes('text-sm min-h-[44px] flex items-center')
         if item.is_image:
             preview = ui.image(url).props('fit=contain').classes('w-full max-h-[70vh] bg-gray-100')

@@ -2,16 +2,18 @@
 
 ui.upload's own limits are enforced in the browser only; here the size is checked before the bytes are read and
 the type is judged by the bytes (apok_ui.berkas). The uploaded name is only ever shown, never used as a path.
+What a form keeps is dropped when its page goes away or has been sent: NiceGUI's upload routes outlive their
+elements in FastAPI's caches, and through them every byte the form held.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from apok_ui import berkas, theme
-from apok_ui.berkas import BerkasError, Unggahan, jenis_text
+from apok_ui.berkas import BerkasError, Unggahan, display_name, jenis_text
 from apok_ui.queries_publik import Persyaratan
 
 ACCEPT = {'pdf': '.pdf,application/pdf', 'jpg': '.jpg,.jpeg,image/jpeg', 'png': '.png,image/png'}
@@ -50,6 +52,7 @@ class BerkasInput:
         self._on_change = on_change or (lambda: None)
         self.max_bytes = max_bytes
         self.unggahan: Unggahan | None = None
+        self._checking = False
         rule = f'{jenis_text(item.jenis)}, maksimal {max_bytes // (1024 * 1024)} MB'
         with ui.column().classes('w-full gap-1').props(f'data-berkas={item.kode}') as self.box:
             with ui.row().classes('items-baseline gap-x-1 gap-y-0'):
@@ -85,7 +88,12 @@ class BerkasInput:
         self.chosen.set_visibility(False)
         self.error.set_visibility(False)
         if lama:
-            self._show_chosen(f'Berkas saat ini: {lama}')
+            self._show_chosen(f'Berkas saat ini: {display_name(lama)}')
+        self.uploader.client.on_delete(self.release)
+
+    def release(self) -> None:
+        """Drop the file held for Kirim (the page went away, or the form was sent)."""
+        self.unggahan = None
 
     def set_error(self, message: str | None) -> None:
         """Show a message under the upload, or hide it."""
@@ -93,21 +101,31 @@ class BerkasInput:
         self.error.set_visibility(bool(message))
 
     async def _received(self, e: events.UploadEventArguments) -> None:
+        if self._checking:  # one file at a time per requirement, however many requests a client sends
+            return
+        self._checking = True
         self.set_error(None)
         try:
             # The size is known before reading: a huge file is refused without loading it into memory.
             berkas.check_size(e.file.size(), max_bytes=self.max_bytes)
             nama = berkas.check_name(e.file.name)
-            isi = await e.file.read()
-            await run.io_bound(berkas.inspect, isi, max_bytes=self.max_bytes, allowed=self.item.jenis)
+            isi = await berkas.accept(await e.file.read(), max_bytes=self.max_bytes, allowed=self.item.jenis)
         except BerkasError as error:
-            self.uploader.reset()
-            self.set_error(str(error))
+            self._refused(str(error))
+            return
+        finally:
+            self._checking = False
+        if self.uploader.is_deleted:  # the page went away while the file was checked: keep nothing
             return
         self.unggahan = Unggahan(self.item.kode, nama, isi)
         self.uploader.reset()
         self._show_chosen(f'{nama} ({ukuran_text(len(isi))})')
         self._on_change()
+
+    def _refused(self, message: str) -> None:
+        if not self.uploader.is_deleted:
+            self.uploader.reset()
+            self.set_error(message)
 
     def _rejected(self) -> None:
         self.set_error(
@@ -126,3 +144,9 @@ class BerkasInput:
         self.ganti.set_visibility(False)
         self.uploader.set_visibility(True)
         self.uploader.run_method('pickFiles')
+
+
+def release_uploads(inputs: Iterable[BerkasInput]) -> None:
+    """Drop the files a form holds (after Kirim, or before the form is drawn again)."""
+    for upload in inputs:
+        upload.release()
