@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from apok_ui import db
 from apok_ui.queries import petugas_with_kecamatan
+from apok_ui.services import login_throttle
 from models import AuditLog, Kecamatan, Kelurahan, Layanan, Peran, Petugas
 from models.layanan import DataLayanan
 from models.tables import LayananKecamatan
@@ -26,8 +27,12 @@ MAX_PAGE_SIZE = 100
 AUDIT_AKSI = {
     'login_ok': 'Login berhasil',
     'login_gagal': 'Login gagal',
-    'login_terkunci': 'Login ditolak (terkunci)',
+    'login_terkunci': 'Login ditolak (terlalu banyak gagal)',
+    'buka_kunci': 'Blokir login dibuka',
     'logout': 'Keluar',
+    'sesi_mulai': 'Sesi dimulai',
+    'sesi_diakhiri': 'Sesi diakhiri',
+    'sesi_berakhir': 'Sesi berakhir sendiri',
     'ganti_password': 'Ganti password',
     'reset_password': 'Reset password',
     'petugas_tambah': 'Petugas ditambah',
@@ -74,7 +79,7 @@ class PetugasRow:
     kecamatan_nama: str
     aktif: bool
     wajib_ganti_password: bool
-    terkunci: bool
+    terkunci: bool  # some address or device is blocked from logging in as this officer (their trusted devices are not)
 
 
 @dataclass(frozen=True)
@@ -161,13 +166,18 @@ def petugas_list(
             .limit(page_size)
             .offset((page - 1) * page_size)
         ).all()
-    return Halaman([_petugas_row(p, nama) for p, nama in result], total, page, page_size)
+        blocked = login_throttle.blocked_nips(session, [p.nip for p, _ in result], now())
+    return Halaman([_petugas_row(p, nama, p.nip in blocked) for p, nama in result], total, page, page_size)
 
 
 def petugas_detail(petugas_id: int) -> PetugasRow | None:
     """Return one officer, or None."""
     row = petugas_with_kecamatan(petugas_id)
-    return _petugas_row(*row) if row else None
+    if row is None:
+        return None
+    with db.get().read() as session:
+        blocked = login_throttle.blocked_nips(session, [row[0].nip], now())
+    return _petugas_row(*row, row[0].nip in blocked)
 
 
 def petugas_options() -> dict[int, str]:
@@ -276,8 +286,7 @@ def audit_csv_name(at: datetime | None = None) -> str:
     return f'log-audit-{to_wib(at or now()):%Y%m%d-%H%M}.csv'
 
 
-def _petugas_row(p: Petugas, kecamatan_nama: str | None) -> PetugasRow:
-    locked = p.terkunci_sampai is not None and as_utc(p.terkunci_sampai) > now()
+def _petugas_row(p: Petugas, kecamatan_nama: str | None, locked: bool) -> PetugasRow:
     return PetugasRow(
         p.id,
         p.nip,

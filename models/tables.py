@@ -53,8 +53,6 @@ class Petugas(SQLModel, table=True):
     password_hash: str = Field(max_length=80)
     aktif: bool = True
     wajib_ganti_password: bool = False
-    gagal_login: int = 0
-    terkunci_sampai: datetime | None = _when(default=None)
     # Bumped on a password change or deactivation: every session that remembers an older value ends.
     sesi_versi: int = 1
     dibuat_at: datetime = _when(default_factory=now)
@@ -80,6 +78,34 @@ class Sesi(SQLModel, table=True):
     alasan_akhir: str | None = Field(default=None, max_length=20)  # a models.sesi.Akhir value
     ip: str = Field(default='', max_length=45)
     perangkat: str = Field(default='', max_length=80)
+
+
+class LoginGagal(SQLModel, table=True):
+    """One failed login, counted against its source by apok_ui.services.login_throttle; pruned after a few hours.
+
+    Keys are SHA-256 hashes (fixed length, and the typed "NIP" may be a password typed into the wrong field).
+    """
+
+    __table_args__ = (
+        Index('ix_logingagal_nip', 'nip_kunci', 'alamat_kunci', 'waktu'),
+        Index('ix_logingagal_alamat', 'alamat_kunci', 'waktu'),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    waktu: datetime = _when(default_factory=now, index=True)
+    nip_kunci: str = Field(max_length=64)  # the NIP as typed, known to APOK or not
+    alamat_kunci: str = Field(max_length=64)  # the browser's address (an IPv6 /64 counts as one)
+    perangkat_kunci: str | None = Field(default=None, max_length=64)  # the trusted device it came from; None: untrusted
+
+
+class PerangkatTepercaya(SQLModel, table=True):
+    """A browser an officer logged in from: its device token (the SHA-256 of it) earns it its own login limit."""
+
+    __table_args__ = (UniqueConstraint('token_hash', 'petugas_id'),)
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64)
+    petugas_id: int = Field(foreign_key='petugas.id', index=True)
+    dibuat_at: datetime = _when(default_factory=now)
+    terakhir_at: datetime = _when(default_factory=now)  # the last successful login from it; trust expires after that
 
 
 class Layanan(SQLModel, table=True):

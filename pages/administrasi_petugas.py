@@ -1,16 +1,21 @@
-"""Petugas (superadmin): find officers by kecamatan, role, status or name/NIP; add, edit, deactivate, reset password."""
+"""Petugas (superadmin): find officers by kecamatan, role, status or name/NIP; add, edit, deactivate, reset password,
+unblock their login."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from nicegui import ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, queries_admin, theme
 from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, perform, tell
+from apok_ui.hashing import run_hashing
 from apok_ui.queries import Officer
 from apok_ui.queries_admin import PetugasRow
+from apok_ui.services import ServiceError
 from apok_ui.services import administrasi as admin
 from models import Peran
 from models.akses import Kelola
@@ -19,6 +24,8 @@ from pages.administrasi import admin_frame, guarded, open_as_admin, show_errors
 SEMUA = 'semua'
 STATUS = {SEMUA: 'Semua status', 'aktif': 'Aktif', 'nonaktif': 'Nonaktif'}
 PELAKSANA = {'': 'Definitif', 'Plt.': 'Plt. (Pelaksana Tugas)', 'Plh.': 'Plh. (Pelaksana Harian)'}
+DIBLOKIR = 'Ada alamat atau perangkat yang diblokir masuk sebagai petugas ini; perangkat tepercayanya tetap bisa.'
+T = TypeVar('T')
 
 
 @dataclass
@@ -109,7 +116,7 @@ def _row(officer: Officer, kecamatan: dict[int, str], row: PetugasRow, refresh) 
                 if row.wajib_ganti_password:
                     ui.badge('Wajib ganti password', color='warning')
                 if row.terkunci:
-                    ui.badge('Terkunci', color='negative')
+                    ui.badge('Login diblokir', color='negative').tooltip(DIBLOKIR).mark(f'diblokir-{row.nip}')
         with ui.row().classes('gap-1'):
             ui.button('Ubah', icon='edit', on_click=lambda: _form(officer, kecamatan, row, refresh)).props(
                 'flat no-caps'
@@ -119,6 +126,10 @@ def _row(officer: Officer, kecamatan: dict[int, str], row: PetugasRow, refresh) 
             ui.button('Reset Password', icon='key', on_click=lambda: _reset(officer, row, refresh)).props(
                 'flat no-caps'
             ).classes(theme.TAP)
+            if row.terkunci:
+                ui.button('Buka Blokir', icon='lock_open', on_click=lambda: _unlock(officer, row, refresh)).props(
+                    'flat no-caps'
+                ).classes(theme.TAP).mark(f'buka-blokir-{row.nip}')
             if row.aktif:
                 ui.button(
                     'Nonaktifkan',
@@ -172,8 +183,8 @@ def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, r
                 **{name: element.value or ('' if name != 'kecamatan_id' else None) for name, element in fields.items()}
             )
             with busy(simpan):
-                if row is None:
-                    result, error = await perform(
+                if row is None:  # hashes the temporary password
+                    result, error = await _perform_hashing(
                         admin.add_petugas, actor=auth.actor(officer), data=data, ip=auth.client_ip()
                     )
                 else:
@@ -203,7 +214,7 @@ async def _reset(officer: Officer, row: PetugasRow, refresh) -> None:
     text = f'Reset password {row.nama} (NIP {row.nip})? Semua sesi petugas ini langsung berakhir.'
     if not await _confirm(text, 'Reset Password'):
         return
-    password, error = await perform(
+    password, error = await _perform_hashing(
         admin.reset_password, actor=auth.actor(officer), petugas_id=row.id, ip=auth.client_ip()
     )
     if error:
@@ -211,6 +222,23 @@ async def _reset(officer: Officer, row: PetugasRow, refresh) -> None:
         return
     _show_password(host, row.nama, password)
     refresh()
+
+
+async def _unlock(officer: Officer, row: PetugasRow, refresh) -> None:
+    _, error = await perform(admin.unlock_login, actor=auth.actor(officer), petugas_id=row.id, ip=auth.client_ip())
+    if error:
+        tell(error)
+        return
+    ui.notify(f'Blokir login {row.nama} dibuka.', type='positive')
+    refresh()
+
+
+async def _perform_hashing(call: Callable[..., T], /, **kwargs: Any) -> tuple[T | None, ServiceError | None]:
+    """Run a service that hashes a password in the bcrypt pool (a login flood never delays the other pages)."""
+    try:
+        return await run_hashing(call, **kwargs), None
+    except ServiceError as error:  # a refusal, or "Server sedang sibuk" when the pool is full
+        return None, error
 
 
 async def _deactivate(officer: Officer, row: PetugasRow, refresh) -> None:

@@ -166,13 +166,16 @@ def test_a_reset_password_works_once_and_must_be_changed(people):
     assert [r.objek for r in audit_rows('reset_password')] == [f'petugas:{kasi.actor.petugas_id}']
 
 
-def test_a_reset_unlocks_a_locked_officer(people):
+def test_a_reset_unblocks_an_officers_login_from_every_address(people):
     kasi = people.of(Peran.KASI)
-    with db.get().write() as session:
-        session.get(Petugas, kasi.actor.petugas_id).terkunci_sampai = now() + timedelta(minutes=10)
+    start = now() - timedelta(minutes=15)
+    for n in range(10):  # a minute apart: past every slowdown, into the block
+        with pytest.raises(LoginRefused):
+            services.authenticate(nip=kasi.nip, password='salah12345', ip='10.6.6.6', at=start + timedelta(minutes=n))
     assert queries_admin.petugas_detail(kasi.actor.petugas_id).terkunci
     temporary = admin.reset_password(actor=superadmin(people), petugas_id=kasi.actor.petugas_id)
-    assert services.authenticate(nip=kasi.nip, password=temporary).wajib_ganti_password
+    assert not queries_admin.petugas_detail(kasi.actor.petugas_id).terkunci
+    assert services.authenticate(nip=kasi.nip, password=temporary, ip='10.6.6.6').wajib_ganti_password
 
 
 def test_temporary_passwords_meet_the_password_policy_and_differ():

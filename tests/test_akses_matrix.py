@@ -20,7 +20,7 @@ from apok_ui.services import administrasi as admin
 from apok_ui.services.audit import record_view
 from models import AuditLog, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas, Riwayat, Status
 from models.akses import BUKAN_KECAMATAN_ANDA, HANYA_SUPERADMIN, SUPERADMIN_TIDAK_MEMPROSES, Kelola
-from models.tables import LayananKecamatan
+from models.tables import LayananKecamatan, LoginGagal
 from models.workflow import DEFAULT_TAHAPAN, Aksi
 from tests.conftest import KEC_A, KEC_B, PASSWORD, kecamatan_id, submit
 
@@ -212,6 +212,9 @@ ADMIN_ACTIONS: dict[str, Callable] = {
     'reset a password': lambda people, actor, kec: admin.reset_password(
         actor=actor, petugas_id=target(people, Peran.KASI, kec)
     ),
+    "unblock an officer's login": lambda people, actor, kec: admin.unlock_login(
+        actor=actor, petugas_id=target(people, Peran.KASI, kec)
+    ),
     'deactivate an officer': lambda people, actor, kec: admin.deactivate_petugas(
         actor=actor, petugas_id=target(people, Peran.SEKCAM, kec)
     ),
@@ -239,7 +242,7 @@ ADMIN_ACTIONS: dict[str, Callable] = {
     ),
 }
 READS = {'read the audit log'}  # reading leaves no row; every change and every export does
-ADMIN_TABLES = (Petugas, Layanan, LayananKecamatan, Kecamatan, Kelurahan)
+ADMIN_TABLES = (Petugas, Layanan, LayananKecamatan, Kecamatan, Kelurahan, LoginGagal)
 
 
 def sktm_data(sla: int):
@@ -300,7 +303,8 @@ def test_only_the_superadmin_administers_and_for_every_kecamatan(people, peran):
 def test_every_table_the_administration_changes_is_checked_for_traces():
     administered = {t.__tablename__ for t in ADMIN_TABLES}
     workflow = {'pengurusan', 'riwayat', 'berkas', 'penomoran', 'auditlog'}
-    assert {t.name for t in SQLModel.metadata.sorted_tables} == administered | workflow
+    login = {'perangkattepercaya'}  # written only by a successful login (services.login_throttle)
+    assert {t.name for t in SQLModel.metadata.sorted_tables} == administered | workflow | login
 
 
 # --- the same matrix through the pages: Lihat Data offers exactly the allowed actions, and they work ----------------

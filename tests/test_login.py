@@ -1,4 +1,4 @@
-"""Officer login: bcrypt checks, the lock after five failures, the 72-byte limit, sessions that end."""
+"""Officer login: bcrypt checks, the 72-byte limit, sessions that end (throttling: tests/test_login_throttle.py)."""
 
 from datetime import timedelta
 
@@ -43,14 +43,15 @@ def test_an_unknown_nip_spends_a_full_bcrypt_check(people, monkeypatch):
     assert checked == [b'$2b$12$']  # same algorithm and cost as a real officer's hash
 
 
-def test_five_failures_lock_the_nip_for_fifteen_minutes_even_with_the_right_password(people):
-    nip = people.of(Peran.KASI).nip
-    for _ in range(5):
+def test_ten_failures_block_that_address_for_fifteen_minutes_even_with_the_right_password(people):
+    nip, start = people.of(Peran.KASI).nip, now()
+    for n in range(security.BLOCK_AFTER_FAILURES):  # a minute apart: past every slowdown
         with pytest.raises(LoginRefused, match='salah'):
-            login(nip, 'salah12345')
+            login(nip, 'salah12345', at=start + timedelta(minutes=n))
+    last = start + timedelta(minutes=security.BLOCK_AFTER_FAILURES - 1)
     with pytest.raises(LoginRefused, match='Coba lagi dalam 15 menit'):
-        login(nip)
-    assert login(nip, at=now() + timedelta(minutes=16)).petugas_id == people.of(Peran.KASI).actor.petugas_id
+        login(nip, at=last)
+    assert login(nip, at=last + timedelta(minutes=16)).petugas_id == people.of(Peran.KASI).actor.petugas_id
 
 
 def test_a_password_over_72_bytes_is_refused_with_a_clear_message(people):

@@ -5,7 +5,15 @@ from apok_ui.services.common import Actor
 from apok_ui.services.errors import Forbidden, Invalid, NotFound, ServiceError, Stale
 from apok_ui.services.keputusan import approve, hand_over, record_print, reject, revise
 from apok_ui.services.permohonan import Pendaftaran, cancel, resubmit, submit
-from apok_ui.services.petugas import LoginRefused, Masuk, authenticate, change_password, create_petugas, record_logout
+from apok_ui.services.petugas import (
+    LoginRefused,
+    Masuk,
+    authenticate,
+    change_password,
+    create_petugas,
+    record_logout,
+    unlock_login,
+)
 from apok_ui.services.referensi import seed_reference
 
 __all__ = [
@@ -31,4 +39,5 @@ __all__ = [
     'revise',
     'seed_reference',
     'submit',
+    'unlock_login',
 ]

@@ -2,7 +2,7 @@
 
 Each action re-checks the administrator against models.akses (a deactivated or logged-out administrator's open
 page can no longer act), writes its audit row in the same transaction, and leaves nothing but an audit row when
-refused. Hashing passwords is slow: call these from pages with `await run.io_bound(...)`.
+refused. Hashing passwords is slow: call add_petugas and reset_password with `await hashing.run_hashing(...)`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from apok_ui import events
 from apok_ui.security import hash_password
+from apok_ui.services import login_throttle
 from apok_ui.services.administrasi_layanan import save_layanan, set_layanan_kecamatan
 from apok_ui.services.administrasi_wilayah import add_kecamatan, save_kelurahan, update_kecamatan
 from apok_ui.services.common import Actor, admin_action, audit, invalid, refuse
@@ -35,6 +36,7 @@ __all__ = [  # the whole administration in one import; kecamatan and layanan liv
     'save_layanan',
     'set_layanan_kecamatan',
     'temporary_password',
+    'unlock_login',
     'update_kecamatan',
     'update_petugas',
 ]
@@ -174,13 +176,23 @@ def reset_password(*, actor: Actor, petugas_id: int, ip: str = '') -> str:
         target.password_hash = password_hash
         target.wajib_ganti_password = True
         target.sesi_versi += 1
-        target.gagal_login = 0
-        target.terkunci_sampai = None
+        login_throttle.clear(session, nip=target.nip)  # the new password may be tried at once, from anywhere
         _audit_target(session, 'reset_password', admin, target, ip)
 
     admin_action(actor, Kelola.PETUGAS, 'reset_password', f'petugas:{petugas_id}', act)
     events.publish_petugas(petugas_id)
     return password
+
+
+def unlock_login(*, actor: Actor, petugas_id: int, ip: str = '') -> None:
+    """Forget the failed logins counted against an officer's NIP: every address and device may try it again."""
+
+    def act(session: Session, admin: Petugas) -> None:
+        target = _target(session, petugas_id)
+        login_throttle.clear(session, nip=target.nip)
+        _audit_target(session, 'buka_kunci', admin, target, ip)
+
+    admin_action(actor, Kelola.PETUGAS, 'buka_kunci', f'petugas:{petugas_id}', act)
 
 
 def temporary_password() -> str:

@@ -1,4 +1,4 @@
-"""Officer accounts: create, log in (with the lock rules), change password, log out."""
+"""Officer accounts: create, log in (throttled per source, apok_ui.services.login_throttle), change password."""
 
 from __future__ import annotations
 
@@ -8,21 +8,16 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from apok_ui import db, events
-from apok_ui.security import (
-    LOCK_AFTER_FAILURES,
-    LOCK_DURATION,
-    MAX_PASSWORD_BYTES,
-    hash_password,
-    password_problem,
-    verify_password,
-)
+from apok_ui.security import MAX_PASSWORD_BYTES, hash_password, password_problem, verify_password
+from apok_ui.services import login_throttle
 from apok_ui.services.common import Actor, audit, load_actor
 from apok_ui.services.errors import Forbidden, Invalid
 from models import Kecamatan, Peran, Petugas
 from models.validasi import InvalidValue, check_nama, check_nip
-from models.waktu import as_utc, now
+from models.waktu import now
 
 LOGIN_FAILED = 'NIP atau password salah.'
+MAX_NIP_TYPED = 100  # a NIP is 18 digits; longer input is an unknown NIP all the same, and is counted as one
 
 
 @dataclass(frozen=True)
@@ -32,10 +27,14 @@ class Masuk:
     petugas_id: int
     sesi_versi: int
     wajib_ganti_password: bool
+    perangkat: str = ''  # the device token to store in the browser (security.DEVICE_COOKIE), renewed at every login
 
 
 class LoginRefused(Forbidden):
-    """A refused login; the message is generic unless the NIP is locked or the password is too long."""
+    """A refused login: the generic message, a throttled source's wait, or a password over 72 bytes.
+
+    None of them depends on whether the NIP exists.
+    """
 
 
 def create_petugas(
@@ -80,27 +79,73 @@ def create_petugas(
     return petugas
 
 
-def authenticate(*, nip: str, password: str, ip: str = '', at: datetime | None = None) -> Masuk:
-    """Check NIP and password (slow on purpose: call off the event loop); five failures lock the NIP."""
+def authenticate(*, nip: str, password: str, ip: str = '', perangkat: str = '', at: datetime | None = None) -> Masuk:
+    """Check NIP and password (slow on purpose: run with apok_ui.hashing.run_hashing), throttled per source.
+
+    `perangkat` is the device cookie the browser sent (security.DEVICE_COOKIE; empty or garbage is fine): a device
+    that logged in as this officer before keeps its own limit while untrusted sources are blocked.
+    """
     at = at or now()
-    nip = (nip or '').strip()
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
-        verify_password(password, None)
+    nip = (nip or '').strip()[:MAX_NIP_TYPED]
+    if len(password.encode()) > MAX_PASSWORD_BYTES:  # no guess is made, so nothing is counted
         raise LoginRefused(f'Password maksimal {MAX_PASSWORD_BYTES} byte.')
-    with db.get().read() as session:
-        petugas = session.exec(select(Petugas).where(Petugas.nip == nip)).first()
-    locked = petugas is not None and petugas.terkunci_sampai is not None and as_utc(petugas.terkunci_sampai) > at
-    # Always spend one bcrypt check, so an unknown or locked NIP answers as slowly as a wrong password.
-    matches = verify_password(password, petugas.password_hash if petugas and not locked else None)
-    if locked:
-        minutes = max(1, int((as_utc(petugas.terkunci_sampai) - at).total_seconds() // 60) + 1)
-        _record_login(nip, None, ip, 'login_terkunci')
-        raise LoginRefused(f'Terlalu banyak percobaan gagal. Coba lagi dalam {minutes} menit.')
+    petugas, sumber = _admit(nip, ip, perangkat, at)
+    # Exactly one bcrypt check either way, so an unknown NIP answers as slowly as a wrong password.
+    matches = verify_password(password, petugas.password_hash if petugas else None)
     if petugas is None or not matches or not petugas.aktif:
-        _record_failure(nip, petugas, ip, at)
+        with db.get().write() as session:
+            login_throttle.prune(session, at)
+            audit(session, 'login_gagal', petugas=petugas, nip=nip[:40], ip=ip)  # its attempt stays counted
         raise LoginRefused(LOGIN_FAILED)
-    _record_login(nip, petugas.id, ip, 'login_ok')
-    return Masuk(petugas.id, petugas.sesi_versi, petugas.wajib_ganti_password)
+    with db.get().write() as session:
+        login_throttle.forget_source(session, sumber)
+        token = login_throttle.trust_device(session, petugas_id=petugas.id, perangkat=perangkat, at=at)
+        device = 'perangkat tepercaya' if sumber.perangkat_kunci else 'perangkat baru'
+        audit(session, 'login_ok', petugas=petugas, nip=nip[:40], ip=ip, detail=device)
+    return Masuk(petugas.id, petugas.sesi_versi, petugas.wajib_ganti_password, token)
+
+
+def _admit(nip: str, ip: str, perangkat: str, at: datetime) -> tuple[Petugas | None, login_throttle.Sumber]:
+    """Return the officer of the NIP (or None) and the attempt's source, counted as failed until the password
+    matches; raise LoginRefused, before any bcrypt work, when the source must wait (a blocked source costs little)."""
+    with db.get().write() as session:
+        petugas = session.exec(select(Petugas).where(Petugas.nip == nip)).first()
+        petugas_id = petugas.id if petugas else None
+        sumber = login_throttle.source_of(session, nip=nip, ip=ip, perangkat=perangkat, petugas_id=petugas_id, at=at)
+        refused = login_throttle.refusal(session, sumber, at)
+        if refused:
+            audit(session, 'login_terkunci', petugas=petugas, nip=nip[:40], ip=ip, detail=refused)
+        else:
+            login_throttle.record_attempt(session, sumber, at)
+    if refused:
+        raise LoginRefused(refused)
+    return petugas, sumber
+
+
+def unlock_login(*, nip: str, ip: str | None = None, oleh: str = 'baris perintah') -> int:
+    """Forget every failed login counted against an officer's NIP (and, if given, an address); return how many.
+
+    For a locked superadmin too: every address and device may try that NIP again at once.
+    """
+    try:
+        nip = check_nip(nip)
+    except InvalidValue as error:
+        raise Invalid(str(error)) from None
+    with db.get().write() as session:
+        petugas = session.exec(select(Petugas).where(Petugas.nip == nip)).first()
+        if petugas is None:
+            raise Invalid(f'Tidak ada petugas dengan NIP {nip}.')
+        cleared = login_throttle.clear(session, nip=nip, ip=ip)
+        where = f' dan alamat {ip}' if ip else ''
+        audit(
+            session,
+            'buka_kunci',
+            nip=nip,
+            objek=f'petugas:{petugas.id}',
+            detail=f'oleh {oleh}: {cleared} percobaan gagal untuk NIP ini{where} dihapus',
+            kecamatan_id=petugas.kecamatan_id,
+        )
+    return cleared
 
 
 def change_password(*, actor: Actor, old_password: str, new_password: str, ip: str = '') -> int:
@@ -138,26 +183,6 @@ def count_petugas() -> int:
     """Return how many officers exist (a fresh database has none)."""
     with db.get().read() as session:
         return session.exec(select(func.count()).select_from(Petugas)).one()
-
-
-def _record_failure(nip: str, petugas: Petugas | None, ip: str, at: datetime) -> None:
-    with db.get().write() as session:
-        if petugas is not None:
-            row = session.get(Petugas, petugas.id)
-            row.gagal_login += 1
-            if row.gagal_login >= LOCK_AFTER_FAILURES:
-                row.terkunci_sampai = at + LOCK_DURATION
-                row.gagal_login = 0
-        audit(session, 'login_gagal', petugas=petugas, nip=nip[:40], ip=ip)
-
-
-def _record_login(nip: str, petugas_id: int | None, ip: str, aksi: str) -> None:
-    with db.get().write() as session:
-        petugas = session.get(Petugas, petugas_id) if petugas_id else None
-        if petugas is not None:
-            petugas.gagal_login = 0
-            petugas.terkunci_sampai = None
-        audit(session, aksi, petugas=petugas, nip=nip[:40], ip=ip)
 
 
 def _role(peran: str) -> Peran:
