@@ -1,4 +1,4 @@
-"""`python main.py <command>`: serve (default), demo, petugas tambah, migrate, backup, restore.
+"""`python main.py <command>`: serve (default), demo, petugas tambah, petugas buka-kunci, migrate, backup, restore.
 
 Bad arguments get one clear line on stderr and exit code 2, never a traceback.
 """
@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     tambah.add_argument('--peran', required=True, help='|'.join(r.value for r in Peran))
     tambah.add_argument('--kecamatan', help='kecamatan name (not needed for superadmin)')
     tambah.add_argument('--jabatan', default='')
+    buka = petugas.add_parser('buka-kunci', help="forget an officer's failed logins, so every address may try again")
+    buka.add_argument('--nip', required=True, help='18-digit NIP')
+    buka.add_argument('--alamat', help='also forget every failed login from this address (IP)')
     backup = commands.add_parser('backup', help='write a consistent copy of the database to FILE')
     backup.add_argument('file', type=Path)
     restore = commands.add_parser('restore', help='replace the database with the backup in FILE')
@@ -102,7 +105,9 @@ def _migrate(_args: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
-def _petugas(args: argparse.Namespace, _settings: Settings) -> int:
+def _petugas(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == 'buka-kunci':
+        return _buka_kunci(args, settings)
     password = _read_password()
     petugas = services.create_petugas(
         nip=args.nip,
@@ -113,6 +118,13 @@ def _petugas(args: argparse.Namespace, _settings: Settings) -> int:
         jabatan=args.jabatan,
     )
     print(f'petugas {petugas.nip} ({petugas.peran}) added')
+    return 0
+
+
+def _buka_kunci(args: argparse.Namespace, _settings: Settings) -> int:
+    cleared = services.unlock_login(nip=args.nip, ip=args.alamat)
+    where = f' and address {args.alamat}' if args.alamat else ''
+    print(f'login of petugas {args.nip.strip()} unlocked ({cleared} failed attempts for it{where} forgotten)')
     return 0
 
 

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -10,6 +11,9 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from apok_ui import db, services
+from apok_ui.security import BLOCK_AFTER_FAILURES
+from apok_ui.services import LoginRefused
+from models.waktu import now
 from tests.conftest import PG_ADMIN, _postgres_available, submit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +65,44 @@ def test_petugas_tambah_refuses_bad_arguments_in_one_line_with_exit_code_2(tmp_p
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert 'Traceback' not in result.stderr
+
+
+def test_petugas_buka_kunci_lets_a_blocked_superadmin_in_again(tmp_path):
+    assert add_officer(tmp_path, 'superadmin').returncode == 0
+    db.init(f'sqlite:///{tmp_path / "data" / "apok.db"}')
+    start = now()
+    for n in range(BLOCK_AFTER_FAILURES):  # an attacker, a minute apart, from the superadmin's own office address
+        with pytest.raises(LoginRefused):
+            services.authenticate(nip=NIP, password='salah12345', ip='10.0.0.9', at=start + timedelta(minutes=n))
+    later = start + timedelta(minutes=BLOCK_AFTER_FAILURES)
+    with pytest.raises(LoginRefused, match='Coba lagi dalam'):
+        services.authenticate(nip=NIP, password='Rahasia2026', ip='10.0.0.9', at=later)
+    db.get().dispose()
+    result = run(tmp_path, 'petugas', 'buka-kunci', '--nip', NIP)  # another process: the counts live in the database
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip()
+        == f'login of petugas {NIP} unlocked ({BLOCK_AFTER_FAILURES} failed attempts for it forgotten)'
+    )
+    assert services.authenticate(nip=NIP, password='Rahasia2026', ip='10.0.0.9', at=later).petugas_id == 1
+    with db.get().engine.connect() as conn:
+        detail = conn.execute(text("SELECT detail FROM auditlog WHERE aksi = 'buka_kunci'")).scalar_one()
+    assert detail == f'oleh baris perintah: {BLOCK_AFTER_FAILURES} percobaan gagal untuk NIP ini dihapus'
+
+
+@pytest.mark.parametrize(
+    ('args', 'message'),
+    [
+        (['--nip', '12345'], '18 angka'),
+        (['--nip', '199901012020011999'], 'Tidak ada petugas dengan NIP 199901012020011999'),
+        ([], 'required'),
+    ],
+)
+def test_petugas_buka_kunci_refuses_bad_input_in_one_line_with_exit_code_2(tmp_path, args, message):
+    assert add_officer(tmp_path, 'superadmin').returncode == 0
+    result = run(tmp_path, 'petugas', 'buka-kunci', *args)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(
