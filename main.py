@@ -6,7 +6,7 @@ import sys
 
 from nicegui import app, run, ui
 
-from apok_ui import auth, cetak, cli, events_pg, live, printing, shared_reads
+from apok_ui import auth, bahasa, cetak, cli, errors_http, events_pg, headers, live, printing, shared_reads
 from apok_ui.components import berkas_route
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
@@ -55,6 +55,8 @@ def wire_pages() -> None:
 def start(settings: Settings) -> None:
     """Prepare the database and serve APOK."""
     database = cli.open_database(settings)
+    bahasa.install()  # NiceGUI's own texts (the reconnect notice) in Indonesian
+    errors_http.install()  # errors as Indonesian pages and lines, never an exception
     events_pg.install(database.engine)  # live events across processes when several share one PostgreSQL
     shared_reads.install()  # open pages of a kecamatan share their reads between two changes
     live.install()  # one subscriber per process fans changes out to the open pages (after shared_reads)
@@ -71,6 +73,7 @@ def start(settings: Settings) -> None:
     run.process_pool_start_method = 'spawn'  # forking a process that already runs threads can deadlock
     app.add_static_files('/static', 'assets/static')
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_bytes)  # before NiceGUI spools a body to disk
+    headers.install(app, https=settings.base_url.startswith('https://'))  # outside UploadLimit: its 413 gets them too
     wire_pages()
     # With dozens of officer pages open, Python's full collections paused the event loop for up to 0.7 s; fewer of
     # them keep page builds under 150 ms p95 (docs/BENCHMARKS.md) at the price of cyclic garbage living longer.

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse
 
 from apok_ui import auth, queries_admin, theme
 from apok_ui.components.aksi import busy, perform, tell
+from apok_ui.ids import parse_id
 from apok_ui.queries import Officer
 from apok_ui.services import Invalid
 from apok_ui.services import administrasi as admin
@@ -31,10 +32,11 @@ def page(layanan_id: str) -> RedirectResponse | None:
     officer = open_as_admin(Kelola.LAYANAN)
     if not isinstance(officer, Officer):
         return officer
-    existing = int(layanan_id) if layanan_id.isdigit() else None
+    existing = parse_id(layanan_id)
     data = queries_admin.layanan_data(existing) if existing else None
     with admin_frame(officer, Kelola.LAYANAN):
         if existing and data is None or not existing and layanan_id != 'baru':
+            ui.context.client.status_code = 404
             ui.label('Layanan tidak ditemukan.').classes('text-lg')
             return None
         data = data or DataLayanan(kode='', nama='', kode_klasifikasi='', template='umum.html')

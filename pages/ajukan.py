@@ -11,6 +11,7 @@ from apok_ui.components.form_berkas import release_uploads
 from apok_ui.components.form_pemohon import FormPemohon
 from apok_ui.components.frame import public_frame
 from apok_ui.queries_publik import LayananPublik
+from models.layanan import KODE_LAYANAN_RE
 
 PERNYATAAN = (
     'Dengan mengirim permohonan ini saya menyatakan bahwa data dan berkas yang saya berikan benar dan sesuai aslinya. '
@@ -24,7 +25,8 @@ BELUM_SETUJU = 'Centang pernyataan ini untuk mengirim permohonan.'
 
 def page(kode: str) -> None:
     """Show the application form of one layanan."""
-    layanan = queries_publik.layanan(kode)
+    # Only a well-formed code reaches the database (PostgreSQL refuses text with a NUL byte: that would be a 500).
+    layanan = queries_publik.layanan(kode) if KODE_LAYANAN_RE.fullmatch(kode) else None
     with public_frame(layanan.nama if layanan else 'Layanan tidak ditemukan'):
         if layanan is None:
             _not_found()

@@ -16,6 +16,7 @@ from apok_ui.components.penyerahan import selesai_actions
 from apok_ui.components.pilih_pengurusan import PilihPengurusan
 from apok_ui.components.profil_panel import profil_panel
 from apok_ui.components.queue import Pager, queue_table
+from apok_ui.ids import parse_id
 from apok_ui.live import Changes, Live
 from apok_ui.queries import LayananInfo, Officer, QueuePage
 from apok_ui.shared_reads import shared
@@ -346,6 +347,15 @@ class Workspace:
         ui.navigate.history.replace('/admin?' + urlencode({k: v for k, v in params.items() if v}))
 
 
+async def _open_asked(workspace: Workspace, lihat: str) -> None:
+    """Open Lihat Data for the application an address asks for (?lihat=ID); any odd id is simply not found."""
+    pengurusan_id = parse_id(lihat)
+    if pengurusan_id is None:
+        ui.notify('Pengurusan tidak ditemukan.', type='negative')
+        return
+    await workspace.open_lihat(pengurusan_id)
+
+
 def _filter_text(ditolak: bool, counts: dict[Tab, int]) -> str:
     return f'Ditolak ({counts[Tab.DITOLAK]})' if ditolak else f'Selesai ({counts[Tab.DATA_SELESAI]})'
 
@@ -380,6 +390,6 @@ async def page(
     if password == 'diganti':
         ui.notify('Password berhasil diganti.', type='positive')
         ui.context.client.on_connect(lambda: ui.navigate.history.replace('/admin'))  # a reload says it no more
-    if lihat.isdigit():
-        await workspace.open_lihat(int(lihat))
+    if lihat:
+        await _open_asked(workspace, lihat)
     return None

@@ -10,11 +10,20 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from apok_ui import auth
+from apok_ui.ids import parse_id
 from apok_ui.services import Forbidden, NotFound
 from apok_ui.services.audit import open_berkas
 
-# Personal data: never cached by a shared proxy or the browser, never sniffed into another type.
-HEADERS = {'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer'}
+# Personal data: never cached by a shared proxy or the browser, never sniffed into another type. Framed only by APOK's
+# own pages (Lihat Data previews a PDF in an <object>), so these replace the app-wide frame-ancestors 'none' / DENY.
+HEADERS = {
+    'Cache-Control': 'private, no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Content-Security-Policy': "frame-ancestors 'self'; base-uri 'none'",
+    'X-Frame-Options': 'SAMEORIGIN',
+}
+NOT_FOUND = 'Berkas tidak ditemukan.'
 EXTENSION = {'application/pdf': '.pdf', 'image/png': '.png', 'image/jpeg': '.jpg'}
 
 
@@ -31,13 +40,20 @@ def _ip(request: Request) -> str:
     return request.client.host if request.client else ''
 
 
-async def serve(berkas_id: int, request: Request) -> Response:
-    """Send one berkas inline to an officer of its kecamatan; anyone else gets 401, 403 or 404."""
-    officer = auth.current_officer()
+async def serve(berkas_id: str, request: Request) -> Response:
+    """Send one berkas inline to an officer of its kecamatan; anyone else gets 401, 403 or 404.
+
+    The id is taken as text and parsed here: FastAPI would answer a malformed one in English JSON, and a number
+    beyond the database's integers would fail in the query.
+    """
+    officer = auth.request_officer(request)
     if officer is None:
         return PlainTextResponse('Silakan masuk sebagai petugas.', status_code=401, headers=HEADERS)
+    parsed = parse_id(berkas_id)
+    if parsed is None:
+        return PlainTextResponse(NOT_FOUND, status_code=404, headers=HEADERS)
     try:
-        found = await run.io_bound(open_berkas, auth.actor(officer), berkas_id, _ip(request))
+        found = await run.io_bound(open_berkas, auth.actor(officer), parsed, _ip(request))
     except NotFound as error:
         return PlainTextResponse(str(error), status_code=404, headers=HEADERS)
     except Forbidden as error:
