@@ -342,8 +342,12 @@ class Workspace:
         await self.reload()
 
     def _remember(self) -> None:
-        """Put the tab, layanan and search in the address, so a reload (a phone waking up) shows the same."""
-        params = {'tab': self.tab, 'layanan': self.layanan_kode, 'cari': self.search}
+        """Put the tab and layanan in the address, so a reload (a phone waking up) shows the same.
+
+        Never the search: it is often a NIK or a phone number, and the address goes into the browser's history and
+        the logs of every proxy on the way.
+        """
+        params = {'tab': self.tab, 'layanan': self.layanan_kode}
         ui.navigate.history.replace('/admin?' + urlencode({k: v for k, v in params.items() if v}))
 
 
@@ -364,20 +368,16 @@ def _ids(changes: Changes) -> set[int]:
     return {change.pengurusan_id for change in changes or ()}
 
 
-async def show(
-    officer: Officer, *, tab: str, layanan: str = '', cari: str = '', wajib_ganti: bool = False
-) -> Workspace:
+async def show(officer: Officer, *, tab: str, layanan: str = '', wajib_ganti: bool = False) -> Workspace:
     """Build the workspace of an officer on the current page and return it."""
-    workspace = Workspace(officer, ip=auth.client_ip(), tab=tab, layanan_kode=layanan, cari=cari)
+    workspace = Workspace(officer, ip=auth.client_ip(), tab=tab, layanan_kode=layanan)
     workspace.view = await workspace.read()
     workspace.build(wajib_ganti=wajib_ganti)
     Live(officer, workspace.follow)
     return workspace
 
 
-async def page(
-    tab: str = 'baru', layanan: str = '', cari: str = '', lihat: str = '', password: str = ''
-) -> RedirectResponse | None:
+async def page(tab: str = 'baru', layanan: str = '', lihat: str = '', password: str = '') -> RedirectResponse | None:
     """Show the logged-in officer's workspace, or send them to the login (or to Ganti Password first)."""
     officer = auth.current_officer()
     if officer is None:
@@ -386,7 +386,7 @@ async def page(
         return RedirectResponse('/admin/profil?ganti=1')
     if officer.peran is Peran.SUPERADMIN:
         return RedirectResponse('/admin/sistem')
-    workspace = await show(officer, tab=tab, layanan=layanan.upper(), cari=cari)
+    workspace = await show(officer, tab=tab, layanan=layanan.upper())
     if password == 'diganti':
         ui.notify('Password berhasil diganti.', type='positive')
         ui.context.client.on_connect(lambda: ui.navigate.history.replace('/admin'))  # a reload says it no more
