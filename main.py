@@ -6,7 +6,7 @@ import sys
 
 from nicegui import app, run, ui
 
-from apok_ui import auth, bahasa, cetak, cli, errors_http, events_pg, headers, live, printing, shared_reads
+from apok_ui import auth, bahasa, cetak, cli, data_files, errors_http, events_pg, headers, live, printing, shared_reads
 from apok_ui.components import berkas_route
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
@@ -55,6 +55,7 @@ def wire_pages() -> None:
 def start(settings: Settings) -> None:
     """Prepare the database and serve APOK."""
     database = cli.open_database(settings)
+    data_files.place_storage(settings.data_dir / 'nicegui')  # beside APOK's data, not in the working directory
     bahasa.install()  # NiceGUI's own texts (the reconnect notice) in Indonesian
     errors_http.install()  # errors as Indonesian pages and lines, never an exception
     events_pg.install(database.engine)  # live events across processes when several share one PostgreSQL

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from apok_ui import berkas, db, services
+from apok_ui import berkas, data_files, db, services
 from apok_ui.config import Settings, SettingsError
 from apok_ui.demo import DEMO_PASSWORD, demo_logins, seed_demo
 from apok_ui.services import ServiceError
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str], *, serve: Callable[[Settings], None]) -> int:
     """Run one command and return the process exit code."""
+    data_files.keep_private()  # first: the database, berkas, session files and backups hold personal data
     try:
         args = build_parser().parse_args(list(argv))
         settings = Settings.from_env()
