@@ -12,6 +12,7 @@ from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
 from apok_ui.services.petugas import count_petugas
 from apok_ui.upload_limit import UploadLimit
+from models.sesi import Batas
 from pages import (
     administrasi,
     administrasi_kecamatan,
@@ -36,6 +37,7 @@ def wire_pages() -> None:
     """Give every screen its route."""
     ui.page('/login')(login.page)  # /login
     ui.page('/admin/login')(login.page)  # /admin/login
+    app.get(auth.CLAIM_PATH, include_in_schema=False)(auth.claim)  # /login/lanjut?kode=… (the login's cookie hop)
     ui.page('/admin')(petugas.page)  # /admin
     ui.page('/admin/profil')(profil.page)  # /admin/profil
     ui.page('/admin/monitoring')(monitoring.page)  # /admin/monitoring
@@ -66,7 +68,10 @@ def start(settings: Settings) -> None:
         seed_demo()
     if settings.demo:
         cli.print_demo_logins()
-    auth.configure(settings.session_idle_minutes)
+    auth.configure(
+        Batas(diam=settings.session_idle_minutes * 60, usia=settings.session_max_hours * 3600),
+        https=settings.base_url.startswith('https://'),
+    )
     cetak.configure(settings.base_url)
     printing.warm_up()  # import WeasyPrint now, not when the first officer prints
     if not settings.development:  # spare developers' and the test servers' cores; production prints at once

@@ -1,64 +1,134 @@
-"""Officer sessions: sign in and out, and the current officer of a page (checked against the database).
+"""Officer sessions in the browser: the login's HTTP hop, the current officer of a page or request, Keluar.
 
-A session remembers the officer's id and session version; a password change or deactivation bumps the version,
-so every other session of theirs ends at its next request or action.
+The browser holds one HttpOnly cookie with a random token that only the server can map to a session
+(apok_ui/services/sesi.py); every page built for an officer is admitted to apok_ui/session_guard.py, which ends it
+with its session. A login happens over the page's socket, where no cookie can be set, so it ends with a navigation
+to `/login/lanjut?kode=…`: that request trades the one-time code for the cookie and renews NiceGUI's browser id.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 
-from nicegui import app, ui
+from nicegui import run, ui
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
-from apok_ui import queries
+from apok_ui import queries, security, session_guard
 from apok_ui.queries import Officer
-from apok_ui.services import Actor, Masuk
+from apok_ui.services import Actor, Masuk, NotFound
+from apok_ui.services import sesi as sesi_service
+from apok_ui.services.sesi import SesiRow
+from models.sesi import Akhir, Batas, device_label, ended_because
 
-_idle_seconds = 120 * 60
-
-
-def configure(idle_minutes: int) -> None:
-    """Set after how many idle minutes a session ends."""
-    global _idle_seconds
-    _idle_seconds = idle_minutes * 60
-
-
-def sign_in(masuk: Masuk) -> None:
-    """Remember the officer in this browser's session."""
-    app.storage.user.clear()
-    app.storage.user.update(petugas_id=masuk.petugas_id, sesi_versi=masuk.sesi_versi, seen=time.time())
+SESSION_COOKIE = 'apok_sesi'
+CLAIM_PATH = '/login/lanjut'
+_settings = {'batas': Batas(diam=120 * 60, usia=12 * 3600), 'https': False}
 
 
-def sign_out() -> None:
-    """Forget the officer in this browser's session."""
-    app.storage.user.clear()
+def configure(batas: Batas, *, https: bool) -> None:
+    """Set how long sessions last and whether cookies are for https only; start this process's guard."""
+    _settings.update(batas=batas, https=https)
+    session_guard.install(batas)
+
+
+def batas() -> Batas:
+    """Return how long sessions last in this process."""
+    return _settings['batas']
+
+
+async def begin_session(masuk: Masuk) -> None:
+    """Open the session of a successful login on this page and send the browser to claim it."""
+    request: Request = ui.context.client.request
+    kode = await run.io_bound(
+        sesi_service.open_sesi,
+        petugas_id=masuk.petugas_id,
+        sesi_versi=masuk.sesi_versi,
+        peramban=_browser_id(request),
+        ip=client_ip(),
+        perangkat=device_label(request.headers.get('user-agent', '')),
+        perangkat_token=masuk.perangkat,
+    )
+    ui.navigate.to(f'{CLAIM_PATH}?kode={kode}')
+
+
+async def claim(request: Request, kode: str = '') -> Response:
+    """Trade a login's one-time code for the session cookie (GET /login/lanjut), then go to the workspace."""
+    try:
+        klaim = await run.io_bound(sesi_service.claim_sesi, kode=kode[:100], peramban=_browser_id(request))
+    except NotFound:
+        return RedirectResponse('/login?berakhir=kode', status_code=303)
+    # A new browser id: whatever was stored for the pre-login id (and whoever else holds that cookie) stays behind.
+    request.session.clear()
+    request.session['id'] = str(uuid.uuid4())
+    target = '/admin/profil?ganti=1' if klaim.wajib_ganti_password else '/admin'
+    response = RedirectResponse(target, status_code=303)
+    secure = bool(_settings['https'])
+    max_age = int(_settings['batas'].usia)
+    response.set_cookie(SESSION_COOKIE, klaim.token, max_age=max_age, httponly=True, samesite='lax', secure=secure)
+    if klaim.perangkat:
+        response.set_cookie(
+            security.DEVICE_COOKIE,
+            klaim.perangkat,
+            max_age=security.DEVICE_COOKIE_MAX_AGE,
+            httponly=True,
+            samesite='lax',
+            secure=secure,
+        )
+    return response
 
 
 def current_officer() -> Officer | None:
-    """Return the officer of this browser's session, or None when logged out, idle too long, or ended elsewhere.
+    """Return the officer of the page being built and admit the page to its session; None without a live one.
 
     Call it when a page is built and pass the result down: inside callbacks triggered by another officer's action,
-    app.storage.user belongs to that other officer (see STACK-NOTES.md).
+    the request context belongs to that other officer (see STACK-NOTES.md).
     """
-    data = app.storage.user
-    petugas_id = data.get('petugas_id')
-    if not isinstance(petugas_id, int):
+    client = ui.context.client
+    request: Request = client.request
+    row = _session_of(request)
+    if row is None:
         return None
-    if time.time() - float(data.get('seen', 0)) > _idle_seconds:
-        data.clear()
+    reason = session_guard.guard.admit(row, client)
+    if reason is not None:
+        request.state.sesi_berakhir = reason
         return None
-    officer = queries.officer(petugas_id)
-    if officer is None or not officer.aktif or officer.sesi_versi != data.get('sesi_versi'):
-        data.clear()
+    officer = queries.officer(row.petugas_id)
+    if officer is None or not officer.aktif:
         return None
-    data['seen'] = time.time()
     return officer
 
 
-def keep_session(sesi_versi: int) -> None:
-    """Keep this session alive after its own password change (the others end)."""
-    app.storage.user['sesi_versi'] = sesi_versi
+def request_officer(request: Request) -> Officer | None:
+    """Return the officer behind a plain HTTP request (a berkas download), or None without a live session."""
+    row = _session_of(request)
+    if row is None:
+        return None
+    held = session_guard.guard.held.get(row.id)
+    if held is not None:
+        reason = session_guard.guard.verdict(row.id)
+        session_guard.guard.touch(row.id)
+    else:
+        reason = ended_because(row.keadaan, _settings['batas'], time.time())
+    return None if reason is not None else queries.officer(row.petugas_id)
+
+
+def to_login() -> RedirectResponse:
+    """Return the way to the login for a page without a live session, saying why when its session just ended."""
+    request: Request = ui.context.client.request
+    reason = getattr(request.state, 'sesi_berakhir', None)
+    return RedirectResponse(f'/login?berakhir={reason.value}' if reason else '/login')
+
+
+def page_session() -> int | None:
+    """Return the session id of the page the caller runs in (None on a page of no officer)."""
+    return session_guard.guard.of_client.get(ui.context.client.id)
+
+
+def end_here(sesi_id: int, reason: Akhir = Akhir.KELUAR) -> None:
+    """Tear down this process's pages of a session right away (the database already says it ended)."""
+    session_guard.guard.end(sesi_id, reason)
 
 
 def actor(officer: Officer) -> Actor:
@@ -76,3 +146,15 @@ def client_ip() -> str:
     if request is None or request.client is None:
         return ''
     return request.client.host
+
+
+def _session_of(request: Request | None) -> SesiRow | None:
+    if request is None:
+        return None
+    token = request.cookies.get(SESSION_COOKIE, '')
+    return sesi_service.find_sesi(token[:100]) if token else None
+
+
+def _browser_id(request: Request) -> str:
+    """Return NiceGUI's id of this browser (kept in its signed session cookie)."""
+    return str(request.session.get('id', '')) if 'session' in request.scope else ''

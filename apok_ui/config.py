@@ -30,7 +30,8 @@ class Settings:
     base_url: str
     demo: bool
     max_upload_mb: int
-    session_idle_minutes: int
+    session_idle_minutes: float
+    session_max_hours: int
     reconnect_timeout: float
 
     @property
@@ -62,7 +63,8 @@ class Settings:
             base_url=_base_url(env, port),
             demo=_bool(env, 'APOK_DEMO', False),
             max_upload_mb=_int(env, 'APOK_MAX_UPLOAD_MB', 5, 1, 50),
-            session_idle_minutes=_int(env, 'APOK_SESSION_IDLE_MINUTES', 120, 5, 24 * 60),
+            session_idle_minutes=_idle_minutes(env, mode),
+            session_max_hours=_int(env, 'APOK_SESSION_MAX_HOURS', 12, 1, 72),
             reconnect_timeout=float(_int(env, 'APOK_RECONNECT_TIMEOUT', 60, 3, 600)),
         )
 
@@ -100,6 +102,20 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
         raise SettingsError(f'{name} must be a whole number, not {raw!r}') from None
     if not low <= value <= high:
         raise SettingsError(f'{name} must be between {low} and {high}, not {value}')
+    return value
+
+
+def _idle_minutes(env: Mapping[str, str], mode: str) -> float:
+    """Return the idle limit; a developer may set fractions of a minute (the tests watch a session go idle)."""
+    name, raw = 'APOK_SESSION_IDLE_MINUTES', env.get('APOK_SESSION_IDLE_MINUTES', '').strip()
+    if mode == 'production' or not raw:
+        return _int(env, name, 120, 5, 24 * 60)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f'{name} must be a number of minutes, not {raw!r}') from None
+    if not 0.05 <= value <= 24 * 60:
+        raise SettingsError(f'{name} must be between 0.05 and {24 * 60} in development, not {raw}')
     return value
 
 

@@ -13,15 +13,14 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from nicegui import app, background_tasks, run, ui
+from nicegui import background_tasks, ui
 
-from apok_ui import events, queries
+from apok_ui import events, session_guard
 from apok_ui.events import Perubahan
 from apok_ui.queries import Officer
 
 log = logging.getLogger(__name__)
 
-SESSION_GRACE_SECONDS = 0.5
 CHUNK = 20  # pages refreshed together before the loop serves others (measured in bench/live.py)
 TOAST_NAMES = 3
 Changes = Sequence[Perubahan] | None  # None: anything may have changed (events may have been missed)
@@ -29,24 +28,21 @@ Refresh = Callable[[Changes], Awaitable[None]]
 
 
 class Live:
-    """One open page's subscription: its kecamatan's changes and the end of its officer's session."""
+    """One open page's subscription to its kecamatan's changes, for as long as its session lives."""
 
     def __init__(self, officer: Officer, refresh: Refresh, *, toast_new_work: bool = True) -> None:
         self.officer = officer
         self.refresh = refresh
         self.toast_new_work = toast_new_work
         self.client = ui.context.client
-        self.storage = app.storage.user  # this browser's session, held now: in callbacks the lookup would be wrong
         if officer.kecamatan_id is not None:
             hub.join(self)
             self.client.on_delete(lambda: hub.leave(self))
-        # Subscribed inside the page's UI context: NiceGUI unsubscribes when this browser tab goes away.
-        events.petugas_changed.subscribe(self._on_petugas)
 
     async def apply(self, changes: Changes) -> None:
         """Show a batch of the kecamatan's changes: one toast for new work, then one refresh."""
-        if self.client.is_deleted:
-            hub.leave(self)
+        if self.client.is_deleted or not session_guard.guard.allows(self.client):
+            hub.leave(self)  # a page whose session ended gets nothing more (the guard tears it down)
             return
         with self.client:
             if self.toast_new_work and changes:
@@ -64,18 +60,6 @@ class Live:
         """Return whether the change put an application into this officer's Data Baru."""
         mine = self.officer.peran.value
         return change.peran_menunggu == mine and change.peran_sebelum != mine
-
-    async def _on_petugas(self, petugas_id: int) -> None:
-        if petugas_id != self.officer.id:
-            return
-        # The session that changed its own password stores its new version right after the change: give it a moment,
-        # then ask the database whether this browser's session still holds.
-        await asyncio.sleep(SESSION_GRACE_SECONDS)
-        if self.client.is_deleted:
-            return
-        current = await run.io_bound(queries.officer, petugas_id)
-        if current is None or not current.aktif or current.sesi_versi != self.storage.get('sesi_versi'):
-            ui.navigate.to('/login')
 
 
 class Hub:

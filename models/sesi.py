@@ -19,7 +19,7 @@ class Akhir(StrEnum):
     KELUAR = 'keluar'
     DIAKHIRI = 'diakhiri'  # ended by the officer from Sesi aktif on another device
     ADMIN = 'admin'  # ended by the superadmin
-    PASSWORD = 'password'  # the password changed (by the officer elsewhere, or a reset)
+    AKUN = 'akun'  # the account changed: password (by the officer elsewhere, or a reset), NIP, role or kecamatan
     NONAKTIF = 'nonaktif'
     DIAM = 'diam'  # idle past the limit
     USIA = 'usia'  # older than the longest a session may last
@@ -34,7 +34,7 @@ _REASONS = {
     Akhir.KELUAR: 'Anda sudah keluar.',
     Akhir.DIAKHIRI: 'sesi ini diakhiri dari perangkat lain.',
     Akhir.ADMIN: 'sesi ini diakhiri oleh Administrator Sistem.',
-    Akhir.PASSWORD: 'password akun ini diganti. Masuk dengan password yang baru.',
+    Akhir.AKUN: 'password, NIP, peran atau kecamatan akun ini diubah. Silakan masuk kembali.',
     Akhir.NONAKTIF: 'akun ini dinonaktifkan.',
     Akhir.DIAM: 'terlalu lama tidak ada aktivitas.',
     Akhir.USIA: 'batas lama sesi tercapai.',
@@ -68,7 +68,7 @@ def ended_because(keadaan: Keadaan, batas: Batas, at: float) -> Akhir | None:
     if not keadaan.petugas_aktif:
         return Akhir.NONAKTIF
     if keadaan.sesi_versi != keadaan.petugas_versi:
-        return Akhir.PASSWORD
+        return Akhir.AKUN
     if at - keadaan.dibuat > batas.usia:
         return Akhir.USIA
     if at - keadaan.terakhir > batas.diam:

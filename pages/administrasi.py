@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from nicegui import ui
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth, events, theme
+from apok_ui import auth, theme
 from apok_ui.components.aksi import perform, tell
 from apok_ui.components.frame import officer_frame
 from apok_ui.queries import Officer
@@ -51,7 +51,7 @@ def open_as_admin(kelola: Kelola) -> Officer | RedirectResponse | None:
     """Return the administrator building this page; otherwise send them to the login or show the refusal (None)."""
     officer = auth.current_officer()
     if officer is None:
-        return RedirectResponse('/login')
+        return auth.to_login()
     try:
         admin.authorize(actor=auth.actor(officer), kelola=kelola, ip=auth.client_ip())
     except ServiceError as refused:
@@ -62,7 +62,7 @@ def open_as_admin(kelola: Kelola) -> Officer | RedirectResponse | None:
 
 @contextmanager
 def admin_frame(officer: Officer, kelola: Kelola | None) -> Iterator[ui.column]:
-    """Lay out an administration page: header, menu, and an end to the page when this officer's session ends."""
+    """Lay out an administration page: header and menu (apok_ui/session_guard.py ends it with its session)."""
     title = kelola.label if kelola else 'Administrasi Sistem'
     with officer_frame(officer, title) as main:
         with ui.row().classes('w-full items-center gap-1'):
@@ -79,7 +79,6 @@ def admin_frame(officer: Officer, kelola: Kelola | None) -> Iterator[ui.column]:
                     ui.button(other.label, icon=icon, on_click=lambda h=href: ui.navigate.to(h)).props(
                         f'no-caps {"unelevated" if other is kelola else "outline"}'
                     ).classes(theme.TAP)
-        _end_with_session(officer)
         yield main
 
 
@@ -99,21 +98,6 @@ def show_errors(error: ServiceError, fields: dict[str, ui.element]) -> None:
             if name in fields:
                 fields[name].error = message
     tell(error)
-
-
-def _end_with_session(officer: Officer) -> None:
-    """Rebuild the page when this officer is deactivated or their password changes (it then checks the session)."""
-
-    request = getattr(ui.context.client, 'request', None)
-    here = request.url.path if request is not None else '/admin/sistem'
-
-    def ended(petugas_id: int) -> None:
-        # Opening the page again lets its builder decide from this browser's own session: the login when it ended,
-        # the same page when it was this very session that changed its password.
-        if petugas_id == officer.id:
-            ui.navigate.to(here)
-
-    events.petugas_changed.subscribe(ended)
 
 
 def _refusal(officer: Officer, message: str) -> None:

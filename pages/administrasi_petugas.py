@@ -3,20 +3,18 @@ unblock their login."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from nicegui import ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, queries_admin, theme
-from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, perform, tell
-from apok_ui.hashing import run_hashing
+from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, perform, perform_hashing, tell
 from apok_ui.queries import Officer
 from apok_ui.queries_admin import PetugasRow
-from apok_ui.services import ServiceError
 from apok_ui.services import administrasi as admin
+from apok_ui.services import sesi as sesi_service
 from models import Peran
 from models.akses import Kelola
 from pages.administrasi import admin_frame, guarded, open_as_admin, show_errors
@@ -126,6 +124,9 @@ def _row(officer: Officer, kecamatan: dict[int, str], row: PetugasRow, refresh) 
             ui.button('Reset Password', icon='key', on_click=lambda: _reset(officer, row, refresh)).props(
                 'flat no-caps'
             ).classes(theme.TAP)
+            ui.button('Akhiri Sesi', icon='logout', on_click=lambda: _end_sessions(officer, row)).props(
+                'flat no-caps'
+            ).classes(theme.TAP).mark(f'akhiri-sesi-{row.nip}')
             if row.terkunci:
                 ui.button('Buka Blokir', icon='lock_open', on_click=lambda: _unlock(officer, row, refresh)).props(
                     'flat no-caps'
@@ -184,7 +185,7 @@ def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, r
             )
             with busy(simpan):
                 if row is None:  # hashes the temporary password
-                    result, error = await _perform_hashing(
+                    result, error = await perform_hashing(
                         admin.add_petugas, actor=auth.actor(officer), data=data, ip=auth.client_ip()
                     )
                 else:
@@ -214,7 +215,7 @@ async def _reset(officer: Officer, row: PetugasRow, refresh) -> None:
     text = f'Reset password {row.nama} (NIP {row.nip})? Semua sesi petugas ini langsung berakhir.'
     if not await _confirm(text, 'Reset Password'):
         return
-    password, error = await _perform_hashing(
+    password, error = await perform_hashing(
         admin.reset_password, actor=auth.actor(officer), petugas_id=row.id, ip=auth.client_ip()
     )
     if error:
@@ -233,14 +234,6 @@ async def _unlock(officer: Officer, row: PetugasRow, refresh) -> None:
     refresh()
 
 
-async def _perform_hashing(call: Callable[..., T], /, **kwargs: Any) -> tuple[T | None, ServiceError | None]:
-    """Run a service that hashes a password in the bcrypt pool (a login flood never delays the other pages)."""
-    try:
-        return await run_hashing(call, **kwargs), None
-    except ServiceError as error:  # a refusal, or "Server sedang sibuk" when the pool is full
-        return None, error
-
-
 async def _deactivate(officer: Officer, row: PetugasRow, refresh) -> None:
     text = (
         f'Nonaktifkan {row.nama} (NIP {row.nip})? Petugas tidak dapat masuk lagi '
@@ -256,6 +249,19 @@ async def _deactivate(officer: Officer, row: PetugasRow, refresh) -> None:
         return
     ui.notify(f'{row.nama} dinonaktifkan.', type='positive')
     refresh()
+
+
+async def _end_sessions(officer: Officer, row: PetugasRow) -> None:
+    text = f'Akhiri semua sesi {row.nama} (NIP {row.nip})? Halaman yang terbuka di perangkatnya langsung ditutup.'
+    if not await _confirm(text, 'Akhiri Sesi'):
+        return
+    ended, error = await perform(
+        sesi_service.end_all_sesi, actor=auth.actor(officer), petugas_id=row.id, ip=auth.client_ip()
+    )
+    if error:
+        tell(error)
+        return
+    ui.notify(f'{ended} sesi {row.nama} diakhiri.', type='positive')
 
 
 async def _activate(officer: Officer, row: PetugasRow, refresh) -> None:

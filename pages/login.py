@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, services, theme
 from apok_ui.components.frame import public_frame
+from apok_ui.hashing import ServerBusy, run_hashing
+from apok_ui.security import DEVICE_COOKIE
+from apok_ui.services.sesi import CLAIM_REFUSED
+from models.sesi import akhir_of
 
 
-def page() -> RedirectResponse | None:
-    """Show the login form, or go to the workspace when already logged in."""
-    if auth.current_officer() is not None:
+def page(berakhir: str = '') -> RedirectResponse | None:
+    """Show the login form (saying why the last session ended), or go to the workspace when already logged in."""
+    if auth.request_officer(ui.context.client.request) is not None:
         return RedirectResponse('/admin')
     ip = auth.client_ip()
+    perangkat = ui.context.client.request.cookies.get(DEVICE_COOKIE, '')[:100]  # a trusted device keeps its limit
+    ended = akhir_of(berakhir)
     with public_frame('Masuk Petugas'), ui.card().classes('w-full max-w-sm mx-auto mt-4 sm:mt-12 p-6 gap-3'):
         ui.label('Login Petugas Kecamatan').classes('text-xl font-semibold text-primary')
+        if ended is not None or berakhir == 'kode':
+            text = ended.message if ended is not None else CLAIM_REFUSED
+            ui.label(text).classes('text-sm rounded bg-orange-50 px-3 py-2').props('role=status').mark('sesi-berakhir')
         nip = (
             ui.input('Username', placeholder='NIP (18 angka)')
             .props('outlined autofocus inputmode=numeric autocomplete=username')
@@ -37,16 +46,17 @@ def page() -> RedirectResponse | None:
                 return
             button.props('loading')
             try:
-                masuk = await run.io_bound(services.authenticate, nip=nip.value, password=password.value, ip=ip)
-            except services.LoginRefused as refused:
+                masuk = await run_hashing(
+                    services.authenticate, nip=nip.value, password=password.value, ip=ip, perangkat=perangkat
+                )
+            except (services.LoginRefused, ServerBusy) as refused:
                 error.set_text(str(refused))
                 error.set_visibility(True)
                 password.set_value('')
                 return
             finally:
                 button.props(remove='loading')
-            auth.sign_in(masuk)
-            ui.navigate.to('/admin/profil?ganti=1' if masuk.wajib_ganti_password else '/admin')
+            await auth.begin_session(masuk)
 
         password.on('keydown.enter', submit)
         nip.on('keydown.enter', lambda: password.run_method('focus'))

@@ -20,7 +20,7 @@ async def page() -> RedirectResponse | None:
     """Show the live monitoring of the officer's kecamatan (Camat and Sekcam only)."""
     officer = auth.current_officer()
     if officer is None:
-        return RedirectResponse('/login')
+        return auth.to_login()
     if not akses.may_watch(officer.peran, officer.kecamatan_id):
         return RedirectResponse('/admin')
     board = Board(officer)

@@ -79,6 +79,7 @@ class Workspace:
         self.search = cari[:100]
         self.page_no = 1
         self.ditolak = False
+        self.locked = False  # a temporary password: only Profil Petugas, whatever the browser sends
         self.view = View({t: 0 for t in Tab}, {}, None)
         self.badges: dict[str, ui.label] = {}
         self.filters: dict[bool, ui.button] = {}
@@ -108,7 +109,7 @@ class Workspace:
 
     async def read(self) -> View:
         """Return the counts and page of the view chosen now: another open page's answer, or read in a worker."""
-        if not self.verifies:
+        if not self.verifies or self.locked:
             return self.view
         if not self.layanan:
             self.layanan = await run.io_bound(queries.layanan_list)
@@ -232,9 +233,11 @@ class Workspace:
             self.pager.update(self.view.page)
 
     async def select_tab(self, name: str) -> None:
-        """Show another tab (its first page)."""
+        """Show another tab (its first page); with a temporary password only Profil Petugas opens."""
         if name == self.tab:
             return
+        if self.locked and name != PROFIL:
+            return  # the tabs are disabled in the browser, but a client can still send their value over the socket
         self.tab, self.page_no, self.ditolak = name, 1, False
         self._remember()
         await self._redraw_tab()
@@ -304,7 +307,9 @@ class Workspace:
         )
 
     async def open_lihat(self, pengurusan_id: int) -> None:
-        """Open Lihat Data for one application."""
+        """Open Lihat Data for one application (never while the password must be changed)."""
+        if self.locked:
+            return
         lihat = LihatData(self.officer, pengurusan_id, ip=self.ip, on_changed=self.reload)
         if await lihat.open():
             self.lihat_data = lihat
@@ -371,6 +376,9 @@ def _ids(changes: Changes) -> set[int]:
 async def show(officer: Officer, *, tab: str, layanan: str = '', wajib_ganti: bool = False) -> Workspace:
     """Build the workspace of an officer on the current page and return it."""
     workspace = Workspace(officer, ip=auth.client_ip(), tab=tab, layanan_kode=layanan)
+    workspace.locked = wajib_ganti or officer.wajib_ganti_password
+    if workspace.locked:
+        workspace.tab = PROFIL
     workspace.view = await workspace.read()
     workspace.build(wajib_ganti=wajib_ganti)
     Live(officer, workspace.follow)
@@ -381,7 +389,7 @@ async def page(tab: str = 'baru', layanan: str = '', lihat: str = '', password: 
     """Show the logged-in officer's workspace, or send them to the login (or to Ganti Password first)."""
     officer = auth.current_officer()
     if officer is None:
-        return RedirectResponse('/login')
+        return auth.to_login()
     if officer.wajib_ganti_password:
         return RedirectResponse('/admin/profil?ganti=1')
     if officer.peran is Peran.SUPERADMIN:

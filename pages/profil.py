@@ -12,6 +12,6 @@ async def page(ganti: str = '') -> RedirectResponse | None:
     """Show the workspace on Profil Petugas; while the password must be changed, the other tabs stay locked."""
     officer = auth.current_officer()
     if officer is None:
-        return RedirectResponse('/login')
+        return auth.to_login()
     await petugas.show(officer, tab=petugas.PROFIL, wajib_ganti=officer.wajib_ganti_password)
     return None

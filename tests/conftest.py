@@ -27,6 +27,7 @@ from sqlmodel import SQLModel
 
 from apok_ui import berkas, db, events, services
 from apok_ui.demo import make_nik, sample_isian, sample_pemohon, sample_uploads
+from apok_ui.events_pg import APPLICATION_NAME
 from apok_ui.security import hash_password
 from apok_ui.services import Actor
 from models import Kecamatan, Layanan, Peran, Petugas
@@ -389,3 +390,40 @@ def login_in_browser(page, server: LiveServer, nip: str, password: str = PASSWOR
 def page_width_fits(page) -> bool:
     """Return whether the page is no wider than the viewport (no sideways scrolling)."""
     return page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')
+
+
+# --- two APOK processes on one PostgreSQL database -------------------------------------------------------------
+
+
+@pytest.fixture
+def two_servers(postgres_url: str, password_hash: str, tmp_path: Path) -> Iterator[tuple]:
+    """Two APOK processes on the same PostgreSQL database."""
+    _fresh_postgres(postgres_url)
+    services.seed_reference()
+    berkas.init(tmp_path / 'berkas', 5 * 1024 * 1024)
+    people = _make_people(password_hash)
+    first, second = start_server(tmp_path, postgres_url), None
+    try:
+        second = start_server(tmp_path, postgres_url)
+        wait_for_listeners(2)
+        yield first, second, people
+    finally:
+        for running in (first, second):
+            if running is not None:
+                stop_server(running)
+
+
+LISTENERS = 'FROM pg_stat_activity WHERE application_name = %s AND datname = %s'
+
+
+def listeners() -> int:
+    """Return how many APOK processes listen on this test run's database (other runs may share the server)."""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        return conn.execute(f'SELECT count(*) {LISTENERS}', (APPLICATION_NAME, PG_DATABASE)).fetchone()[0]
+
+
+def wait_for_listeners(count: int) -> None:
+    deadline = time.monotonic() + 30
+    while listeners() != count:
+        assert time.monotonic() < deadline, f'expected {count} live-event listeners'
+        time.sleep(0.1)

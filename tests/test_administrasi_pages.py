@@ -1,6 +1,8 @@
 """The administration screens through NiceGUI's simulated browser: only the superadmin gets in, every action works
 through the services, and a page whose officer was deactivated can no longer act."""
 
+import asyncio
+
 import pytest
 from nicegui.testing import User
 from sqlmodel import select
@@ -212,8 +214,11 @@ async def test_an_open_administration_page_closes_when_its_superadmin_is_deactiv
     )
     await login_as(user, app_people, Peran.SUPERADMIN)
     await user.open('/admin/sistem/petugas')
+    gone = asyncio.Event()
+    user.client.on_delete(gone.set)
     admin.deactivate_petugas(actor=Actor(other.petugas_id, versi), petugas_id=me.petugas_id)
-    await user.should_see('Login Petugas Kecamatan', retries=20)
+    await asyncio.wait_for(gone.wait(), 30)  # torn down on the server (a browser is sent to the login too)
+    assert (await user.http_client.get('/admin/sistem')).headers['location'] == '/login?berakhir=nonaktif'
     kasi = app_people.of(Peran.KASI)
     with pytest.raises(Forbidden, match='Sesi Anda telah berakhir'):  # what a page that missed the event would get
         admin.deactivate_petugas(actor=me, petugas_id=kasi.actor.petugas_id)
@@ -245,3 +250,24 @@ async def test_a_deactivated_officers_open_page_can_no_longer_approve(user: User
     assert (p.status, p.tahap, p.version) == ('diajukan', 0, 1)
     await user.open('/admin')
     await user.should_see('Login Petugas Kecamatan')
+
+
+async def test_the_superadmin_ends_every_session_of_an_officer_and_their_open_page_closes(
+    user: User, create_user, app_people
+):
+    kasi_page = create_user()
+    await login_as(kasi_page, app_people, Peran.KASI)
+    gone = asyncio.Event()
+    kasi_page.client.on_delete(gone.set)
+    await login_as(user, app_people, Peran.SUPERADMIN)
+    await user.open('/admin/sistem/petugas')
+    kasi = app_people.of(Peran.KASI)
+    user.find(marker=f'akhiri-sesi-{kasi.nip}').click()
+    await user.should_see(marker='konfirmasi')
+    user.find(marker='konfirmasi').click()
+    await user.should_see(f'1 sesi {nama_of(Peran.KASI)} diakhiri.', retries=20)
+    await asyncio.wait_for(gone.wait(), 30)
+    assert (await kasi_page.http_client.get('/admin')).headers['location'] == '/login?berakhir=admin'
+    with db.get().read() as session:
+        ended = session.exec(select(AuditLog).where(AuditLog.aksi == 'sesi_diakhiri')).all()
+    assert [row.objek for row in ended] == [f'petugas:{kasi.actor.petugas_id}']

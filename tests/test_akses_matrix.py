@@ -303,7 +303,7 @@ def test_only_the_superadmin_administers_and_for_every_kecamatan(people, peran):
 def test_every_table_the_administration_changes_is_checked_for_traces():
     administered = {t.__tablename__ for t in ADMIN_TABLES}
     workflow = {'pengurusan', 'riwayat', 'berkas', 'penomoran', 'auditlog'}
-    login = {'perangkattepercaya'}  # written only by a successful login (services.login_throttle)
+    login = {'perangkattepercaya', 'sesi'}  # written by logins and their ends (services.login_throttle, services.sesi)
     assert {t.name for t in SQLModel.metadata.sorted_tables} == administered | workflow | login
 
 

@@ -3,28 +3,27 @@ also when the officers are served by two APOK processes sharing one PostgreSQL."
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from apok_ui import berkas, db, services
+from apok_ui import db
 from apok_ui.events_pg import APPLICATION_NAME
 from models import Peran
 from tests.conftest import (
     KEC_B,
+    LISTENERS,
     PG_ADMIN,
     PG_DATABASE,
     PHONE,
     TABLET,
     LiveServer,
-    _fresh_postgres,
-    _make_people,
     start_server,
     stop_server,
     submit,
+    wait_for_listeners,
 )
 from tests.test_browser_workspace import Screens
 
@@ -83,40 +82,6 @@ def test_an_approval_in_the_admins_browser_reaches_the_kasi_the_camat_and_not_an
     finally:
         for screens in (kasi, camat, other, admin):
             screens.close()
-
-
-@pytest.fixture
-def two_servers(postgres_url: str, password_hash: str, tmp_path: Path) -> Iterator[tuple]:
-    """Two APOK processes on the same PostgreSQL database."""
-    _fresh_postgres(postgres_url)
-    services.seed_reference()
-    berkas.init(tmp_path / 'berkas', 5 * 1024 * 1024)
-    people = _make_people(password_hash)
-    first, second = start_server(tmp_path, postgres_url), None
-    try:
-        second = start_server(tmp_path, postgres_url)
-        wait_for_listeners(2)
-        yield first, second, people
-    finally:
-        for running in (first, second):
-            if running is not None:
-                stop_server(running)
-
-
-LISTENERS = 'FROM pg_stat_activity WHERE application_name = %s AND datname = %s'
-
-
-def listeners() -> int:
-    """Return how many APOK processes listen on this test run's database (other runs may share the server)."""
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        return conn.execute(f'SELECT count(*) {LISTENERS}', (APPLICATION_NAME, PG_DATABASE)).fetchone()[0]
-
-
-def wait_for_listeners(count: int) -> None:
-    deadline = time.monotonic() + 30
-    while listeners() != count:
-        assert time.monotonic() < deadline, f'expected {count} live-event listeners'
-        time.sleep(0.1)
 
 
 def test_an_approval_on_one_process_reaches_a_browser_on_another_even_after_the_listeners_were_cut(

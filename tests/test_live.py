@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
@@ -74,11 +75,15 @@ async def test_an_open_lihat_data_shows_another_officers_decision_and_no_longer_
     await user.should_not_see(marker='persetujuan')
 
 
-async def test_a_password_changed_elsewhere_sends_the_open_page_to_the_login(user: User, app_people):
+async def test_a_password_changed_elsewhere_tears_the_open_page_down_on_the_server(user: User, app_people):
     admin = app_people.of(Peran.ADMIN)
     await login(user, admin.nip)
+    gone = asyncio.Event()
+    user.client.on_delete(gone.set)
     services.change_password(actor=admin.actor, old_password='rahasia2026', new_password='baru12345')  # elsewhere
-    await user.should_see('Login Petugas Kecamatan', retries=50)
+    await asyncio.wait_for(gone.wait(), 30)  # a real browser is sent to the login too (tests/test_sessions_end.py)
+    response = await user.http_client.get('/admin')
+    assert response.headers['location'] == '/login?berakhir=akun'
 
 
 def row_ids(user: User) -> set[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -110,3 +112,32 @@ async def test_a_temporary_password_leads_to_ganti_password_before_anything_else
     await user.should_see(marker='wajib-ganti')
     await change_password(user, PASSWORD, NEW_PASSWORD)
     await user.should_see('Pilih Pengurusan', retries=50)
+
+
+async def test_sesi_aktif_shows_the_officers_other_device_and_ending_it_tears_that_page_down(
+    user: User, create_user, app_people
+):
+    kasi = app_people.of(Peran.KASI)
+    other = create_user()
+    await login(other, kasi.nip)
+    gone = asyncio.Event()
+    other.client.on_delete(gone.set)
+    await login(user, kasi.nip)
+    await open_profil(user)
+    await user.should_see(marker='sesi-aktif')
+    await user.should_see('sesi ini')
+    buttons = [m for e in user.find(marker='sesi-aktif').elements for m in _markers_below(e) if m.startswith('akhiri-')]
+    assert len(buttons) == 1  # the other device; this one is 'sesi ini'
+    user.find(marker=buttons[0]).click()
+    await asyncio.wait_for(gone.wait(), 30)
+    response = await other.http_client.get('/admin')
+    assert response.headers['location'] == '/login?berakhir=diakhiri'
+    await user.should_see('Sesi diakhiri.')
+    assert 'sesi_diakhiri' in audit_actions()
+
+
+def _markers_below(element) -> set[str]:
+    found = set(element._markers)
+    for child in element.descendants():
+        found |= set(child._markers)
+    return found

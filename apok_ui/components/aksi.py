@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from nicegui import Client, run, ui
 
 from apok_ui import theme
+from apok_ui.hashing import run_hashing
 from apok_ui.services import ServiceError, Stale
 
 T = TypeVar('T')
@@ -31,6 +32,15 @@ async def perform(call: Callable[..., T], /, **kwargs: Any) -> tuple[T | None, S
     """Run a service in a worker thread; return its result, or the refusal it raised."""
     try:
         return await run.io_bound(call, **kwargs), None
+    except ServiceError as error:
+        return None, error
+
+
+async def perform_hashing(call: Callable[..., T], /, **kwargs: Any) -> tuple[T | None, ServiceError | None]:
+    """Run a service that checks or hashes a password in the bcrypt pool (a login flood never delays other pages);
+    return its result, or the refusal it raised ("Server sedang sibuk" when the pool is full)."""
+    try:
+        return await run_hashing(call, **kwargs), None
     except ServiceError as error:
         return None, error
 

@@ -1,14 +1,17 @@
-"""Profil Petugas: who is logged in, Ganti Password (with the policy shown) and Keluar."""
+"""Profil Petugas: who is logged in, Ganti Password (with the policy shown), Sesi aktif and Keluar."""
 
 from __future__ import annotations
 
 from nicegui import ui
 
-from apok_ui import auth, services, theme
-from apok_ui.components.aksi import busy, perform, show_error, tell
+from apok_ui import auth, queries_sesi, services, theme
+from apok_ui.components.aksi import busy, perform, perform_hashing, show_error, tell
 from apok_ui.components.data_panels import FIELDS, field
 from apok_ui.queries import Officer
 from apok_ui.security import PASSWORD_POLICY
+from apok_ui.services import sesi as sesi_service
+from models.sesi import Akhir
+from models.waktu import format_waktu
 
 SETELAH_GANTI = '/admin?password=diganti'
 
@@ -30,6 +33,8 @@ def profil_panel(officer: Officer, *, ip: str, wajib_ganti: bool = False) -> Non
             field('Peran', officer.peran.label)
             field('Kecamatan', officer.kecamatan_nama)
     _ganti_password(officer, ip)
+    if not wajib_ganti:
+        sesi_aktif(officer, ip=ip)
     ui.button('Keluar', icon='logout', on_click=lambda: _keluar(officer, ip)).props(
         'outline no-caps color=negative'
     ).classes(f'{theme.TAP} w-full sm:w-auto').mark('keluar')
@@ -63,12 +68,13 @@ def _ganti_password(officer: Officer, ip: str) -> None:
             show_error(ulang, 'Ulangan password baru tidak sama.')
             return
         with busy(simpan):
-            versi, error = await perform(
+            versi, error = await perform_hashing(
                 services.change_password,
                 actor=auth.actor(officer),
                 old_password=lama.value or '',
                 new_password=baru.value or '',
                 ip=ip,
+                keep_sesi_id=auth.page_session(),  # this session goes on; the officer's other sessions end
             )
         if error is not None:
             fields = {'lama': lama, 'baru': baru}
@@ -80,14 +86,55 @@ def _ganti_password(officer: Officer, ip: str) -> None:
                 tell(error)
             pesan.set_text(str(error))
             return
-        auth.keep_session(versi)  # this session goes on; the officer's other sessions end
         ui.navigate.to(SETELAH_GANTI)
 
     simpan.on_click(save)
 
 
 async def _keluar(officer: Officer, ip: str) -> None:
-    """Write the logout to the audit log, forget the session and go to the login."""
-    await perform(services.record_logout, actor=auth.actor(officer), ip=ip)
-    auth.sign_out()
-    ui.navigate.to('/login')
+    """End this browser's session (every tab of it) and go to the login."""
+    sesi_id = auth.page_session()
+    if sesi_id is None:
+        ui.navigate.to('/login')
+        return
+    await perform(sesi_service.end_sesi, actor=auth.actor(officer), sesi_id=sesi_id, alasan=Akhir.KELUAR, ip=ip)
+    auth.end_here(sesi_id, Akhir.KELUAR)  # whatever the service said: this page's session is over
+    ui.navigate.to(f'/login?berakhir={Akhir.KELUAR.value}')
+
+
+def sesi_aktif(officer: Officer, *, ip: str) -> None:
+    """Show the officer's open sessions (device, address, last activity), each with a way to end it."""
+    here = auth.page_session()
+
+    @ui.refreshable
+    def listing() -> None:
+        rows = queries_sesi.open_sessions(officer.id, auth.batas())  # one indexed read of at most 50 rows
+        for row in rows:
+            with ui.row().classes('w-full items-center gap-2 no-wrap border-t pt-2').mark(f'sesi-{row.id}'):
+                ui.icon('smartphone' if 'Android' in row.perangkat or 'iPhone' in row.perangkat else 'computer')
+                with ui.column().classes('flex-1 min-w-0 gap-0'):
+                    ui.label(row.perangkat + (' · sesi ini' if row.id == here else '')).classes('font-medium')
+                    ui.label(
+                        f'{row.ip or "alamat tidak diketahui"} · aktif {format_waktu(row.terakhir_at)} WIB'
+                    ).classes('text-xs text-gray-600 break-all')
+                if row.id != here:
+                    ui.button('Akhiri', on_click=lambda r=row: end(r.id)).props(
+                        'outline no-caps color=negative'
+                    ).classes(theme.TAP).mark(f'akhiri-{row.id}')
+
+    async def end(sesi_id: int) -> None:
+        _, error = await perform(
+            sesi_service.end_sesi, actor=auth.actor(officer), sesi_id=sesi_id, alasan=Akhir.DIAKHIRI, ip=ip
+        )
+        if error is not None:
+            tell(error)
+        else:
+            ui.notify('Sesi diakhiri.', type='positive')
+        listing.refresh()
+
+    with ui.card().classes('w-full gap-2').mark('sesi-aktif'):
+        ui.label('Sesi aktif').classes('text-lg font-semibold')
+        ui.label('Perangkat yang sedang masuk dengan akun Anda. Akhiri sesi yang tidak Anda kenali.').classes(
+            'text-sm text-gray-600'
+        )
+        listing()

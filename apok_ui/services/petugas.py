@@ -12,6 +12,7 @@ from apok_ui.security import MAX_PASSWORD_BYTES, hash_password, password_problem
 from apok_ui.services import login_throttle
 from apok_ui.services.common import Actor, audit, load_actor
 from apok_ui.services.errors import Forbidden, Invalid
+from apok_ui.services.sesi import keep_sesi
 from models import Kecamatan, Peran, Petugas
 from models.validasi import InvalidValue, check_nama, check_nip
 from models.waktu import now
@@ -148,8 +149,11 @@ def unlock_login(*, nip: str, ip: str | None = None, oleh: str = 'baris perintah
     return cleared
 
 
-def change_password(*, actor: Actor, old_password: str, new_password: str, ip: str = '') -> int:
-    """Change the officer's own password; every other session of theirs ends. Return the new session version."""
+def change_password(
+    *, actor: Actor, old_password: str, new_password: str, ip: str = '', keep_sesi_id: int | None = None
+) -> int:
+    """Change the officer's own password; every other session of theirs ends (the one of `keep_sesi_id`, the
+    officer's own, goes on). Return the new session version."""
     problem = password_problem(new_password)
     if problem:
         raise Invalid(problem, {'baru': problem})
@@ -165,6 +169,8 @@ def change_password(*, actor: Actor, old_password: str, new_password: str, ip: s
         petugas.password_hash = new_hash
         petugas.sesi_versi += 1
         petugas.wajib_ganti_password = False
+        if keep_sesi_id is not None:
+            keep_sesi(session, petugas_id=petugas.id, sesi_id=keep_sesi_id, sesi_versi=petugas.sesi_versi)
         audit(session, 'ganti_password', petugas=petugas, objek=f'petugas:{petugas.id}', ip=ip)
         versi = petugas.sesi_versi
     events.publish_petugas(actor.petugas_id)
