@@ -226,7 +226,6 @@ async def run(url: str, data_dir: Path, samples: list[int], runs: int) -> list[t
             'page build: Data Baru (Admin)': '/admin',
             'page build: In Progress': '/admin?tab=proses',
             'page build: Data Selesai': '/admin?tab=selesai',
-            'page build: Data Selesai, search part of a name': '/admin?tab=selesai&cari=santo',
         }
         times: dict[str, list[float]] = {label: [] for label in pages}
         pauses = GcPauses()

@@ -68,7 +68,7 @@ def read_view(kecamatan_id: int, key: ViewKey) -> View:
 class Workspace:
     """One officer's open workspace: the chosen tab, layanan, search and page; it reads fresh rows on demand."""
 
-    def __init__(self, officer: Officer, *, ip: str, tab: str, layanan_kode: str = '', cari: str = '') -> None:
+    def __init__(self, officer: Officer, *, ip: str, tab: str, layanan_kode: str = '') -> None:
         self.officer = officer
         self.ip = ip
         self.client = ui.context.client
@@ -76,7 +76,7 @@ class Workspace:
         self.tab = (tab if tab in (*TABS, PROFIL) else 'baru') if self.verifies else PROFIL
         self.layanan: list[LayananInfo] = []
         self.layanan_kode = layanan_kode
-        self.search = cari[:100]
+        self.search = ''  # typed on the page only: a search term never travels in the address
         self.page_no = 1
         self.ditolak = False
         self.locked = False  # a temporary password: only Profil Petugas, whatever the browser sends
