@@ -127,8 +127,10 @@ def page_session() -> int | None:
 
 
 def end_here(sesi_id: int, reason: Akhir = Akhir.KELUAR) -> None:
-    """Tear down this process's pages of a session right away (the database already says it ended)."""
-    session_guard.guard.end(sesi_id, reason)
+    """Send this page to the login and tear down this process's pages of a session right away (the database
+    already says it ended)."""
+    ui.navigate.to(f'/login?berakhir={reason.value}')
+    session_guard.guard.end(sesi_id, reason, told=ui.context.client)
 
 
 def actor(officer: Officer) -> Actor:

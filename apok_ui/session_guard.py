@@ -104,8 +104,9 @@ class Guard:
             at = datetime.fromtimestamp(held.terakhir, UTC)
             background_tasks.create(_quietly(sesi_service.touch_sesi, sesi_id=sesi_id, at=at), name='sesi touch')
 
-    def end(self, sesi_id: int, reason: Akhir) -> None:
-        """Stop everything of a session in this process now and tear its pages down."""
+    def end(self, sesi_id: int, reason: Akhir, *, told: Client | None = None) -> None:
+        """Stop everything of a session in this process now and tear its pages down (`told`: a page that is on its
+        way to the login already, so it is not sent there twice)."""
         held = self.held.get(sesi_id)
         if held is None or held.ended is not None:
             return
@@ -113,7 +114,7 @@ class Guard:
         if reason in RECORDED_HERE:
             background_tasks.create(_quietly(sesi_service.expire_sesi, sesi_id=sesi_id, alasan=reason), name='expire')
         for client in list(held.pages):
-            background_tasks.create(_tear_down(client, reason), name='sesi tear-down')
+            background_tasks.create(_tear_down(client, reason, navigate=client is not told), name='sesi tear-down')
         if not held.pages:
             del self.held[sesi_id]
 
@@ -178,11 +179,12 @@ def _guarded(guard: Guard, client: Client, original: Callable[[dict], None]) -> 
     return handle_event
 
 
-async def _tear_down(client: Client, reason: Akhir) -> None:
+async def _tear_down(client: Client, reason: Akhir, *, navigate: bool = True) -> None:
     """Send a page to the login with the reason, then delete it and close its sockets."""
     if client.is_deleted:
         return
-    client.open(f'/login?berakhir={reason.value}')
+    if navigate:
+        client.open(f'/login?berakhir={reason.value}')
     # The outbox sends on its own loop; a page that has a socket gets the navigation before it is deleted. One that
     # ignores it is deleted all the same, and the guard drops its events meanwhile.
     deadline = time.monotonic() + FLUSH_SECONDS

@@ -194,6 +194,6 @@ def test_the_admin_revises_a_returned_application_and_uses_profil_on_every_scree
         screens.page.get_by_text('Ganti Password').first.wait_for()
         screens.shot('profil')
         screens.page.get_by_role('button', name='Keluar').click()
-        screens.page.wait_for_url(f'{server.url}/login')
+        screens.page.wait_for_url(f'{server.url}/login?berakhir=keluar')
     finally:
         screens.close()

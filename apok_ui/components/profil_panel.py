@@ -99,7 +99,6 @@ async def _keluar(officer: Officer, ip: str) -> None:
         return
     await perform(sesi_service.end_sesi, actor=auth.actor(officer), sesi_id=sesi_id, alasan=Akhir.KELUAR, ip=ip)
     auth.end_here(sesi_id, Akhir.KELUAR)  # whatever the service said: this page's session is over
-    ui.navigate.to(f'/login?berakhir={Akhir.KELUAR.value}')
 
 
 def sesi_aktif(officer: Officer, *, ip: str) -> None:
