@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -125,15 +126,14 @@ def _can_read(background: Background, raw: RawPage, nomor: str) -> None:
     assert nomor in raw.text_since(start)
 
 
-def _is_shut_out(
-    background: Background, server: LiveServer, raw: RawPage, reason: str, nomors: list[str], since: int
-) -> None:
-    """After its session ended, the old page was closed by the server, saw none of the data since `since` (the
-    moment the session was ended), and cannot come back."""
+def _is_shut_out(background: Background, server: LiveServer, left: LeftOpen, reason: str, nomors: list[str]) -> None:
+    """After its session ended, the tab left open was closed by the server, received none of the data after the
+    session was ended, and cannot come back."""
+    raw = left.raw
     _read_everything(background, raw)  # at once, while the server may still be tearing the page down
     background.run(raw.disconnected.wait(), timeout=60)  # the server closes the page: wait for that event
     _read_everything(background, raw)
-    assert not any(nomor in raw.text_since(since) for nomor in nomors)
+    assert not any(nomor in raw.text_since(left.since) for nomor in nomors)
 
     async def reopen() -> None:
         again = RawPage(server.url, raw.cookies)
@@ -149,111 +149,108 @@ def _is_shut_out(
     background.run(reopen())
 
 
+@dataclass
+class LeftOpen:
+    """An officer's browser tab, and a second tab of the same browser held by a client that ignores navigation."""
+
+    page: object
+    raw: RawPage
+    since: int = 0  # what the raw tab had received when its session was ended
+
+    def ending(self) -> None:
+        """Note the moment the session is about to be ended: nothing of the data may arrive after it."""
+        self.since = len(self.raw.received)
+
+
+@contextlib.contextmanager
+def tab_left_open(chromium, background: Background, server: LiveServer, nip: str, nomor: str) -> Iterator[LeftOpen]:
+    """Log an officer in and hold another tab of that browser open; it reads the queue while the session lives."""
+    context, raw = chromium.new_context(), None
+    try:
+        page = context.new_page()
+        login_in_browser(page, server, nip)
+        raw = _hold_open(background, server, context)
+        _can_read(background, raw, nomor)
+        yield LeftOpen(page, raw)
+    finally:
+        if raw is not None:
+            background.run(raw.close())
+        context.close()
+
+
 def test_keluar_in_one_tab_ends_a_tab_left_open_that_ignores_navigation(
     chromium, server, app_people, applications, background
 ):
-    nomors = applications
-    context = chromium.new_context()
-    try:
-        page = context.new_page()
-        login_in_browser(page, server, app_people.of(Peran.ADMIN).nip)
-        raw = _hold_open(background, server, context)
-        _can_read(background, raw, nomors[0])
-        page.get_by_role('tab', name='Profil Petugas').click()
-        since = len(raw.received)
-        page.get_by_role('button', name='Keluar').click()
-        page.wait_for_url('**/login?berakhir=keluar', timeout=WAIT_MS)
-        page.get_by_text('Sesi Anda berakhir: Anda sudah keluar.').wait_for(timeout=WAIT_MS)
-        _is_shut_out(background, server, raw, 'keluar', nomors, since)
-    finally:
-        background.run(raw.close()) if 'raw' in locals() else None
-        context.close()
+    with tab_left_open(chromium, background, server, app_people.of(Peran.ADMIN).nip, applications[0]) as left:
+        left.page.get_by_role('tab', name='Profil Petugas').click()
+        left.ending()
+        left.page.get_by_role('button', name='Keluar').click()
+        left.page.wait_for_url('**/login?berakhir=keluar', timeout=WAIT_MS)
+        left.page.get_by_text('Sesi Anda berakhir: Anda sudah keluar.').wait_for(timeout=WAIT_MS)
+        _is_shut_out(background, server, left, 'keluar', applications)
 
 
 def test_a_password_change_on_another_device_ends_the_open_pages_of_the_old_one(
     chromium, server, app_people, applications, background
 ):
-    nomors = applications
-    old, new = chromium.new_context(), chromium.new_context()
-    try:
-        old_page = old.new_page()
-        login_in_browser(old_page, server, app_people.of(Peran.ADMIN).nip)
-        raw = _hold_open(background, server, old)
-        _can_read(background, raw, nomors[0])
-
-        page = new.new_page()
-        login_in_browser(page, server, app_people.of(Peran.ADMIN).nip)
+    nip = app_people.of(Peran.ADMIN).nip
+    with (
+        tab_left_open(chromium, background, server, nip, applications[0]) as left,
+        contextlib.closing(chromium.new_context()) as other,
+    ):
+        page = other.new_page()
+        login_in_browser(page, server, nip)
         page.get_by_role('tab', name='Profil Petugas').click()
-        since = len(raw.received)
+        left.ending()
         type_into(page.get_by_label('Password lama'), PASSWORD)
         type_into(page.get_by_label('Password baru', exact=True), 'rahasiaBaru2027')
         type_into(page.get_by_label('Ulangi password baru'), 'rahasiaBaru2027')
         page.get_by_role('button', name='Simpan Password').click()
         page.get_by_text('Password berhasil diganti.').wait_for(timeout=WAIT_MS)
-
-        old_page.wait_for_url('**/login?berakhir=akun', timeout=WAIT_MS)
-        _is_shut_out(background, server, raw, 'akun', nomors, since)
+        left.page.wait_for_url('**/login?berakhir=akun', timeout=WAIT_MS)
+        _is_shut_out(background, server, left, 'akun', applications)
         assert '/admin' in page.url  # the session that changed the password goes on
         page.get_by_role('tab', name='Data Baru').click()
-        page.get_by_text(nomors[0]).first.wait_for(timeout=WAIT_MS)
-    finally:
-        background.run(raw.close()) if 'raw' in locals() else None
-        old.close()
-        new.close()
+        page.get_by_text(applications[0]).first.wait_for(timeout=WAIT_MS)
 
 
 def test_deactivation_by_the_superadmin_ends_the_officers_open_pages(
     chromium, server, app_people, applications, background
 ):
-    nomors = applications
-    officer, admin = chromium.new_context(), chromium.new_context()
-    try:
-        officer_page = officer.new_page()
-        login_in_browser(officer_page, server, app_people.of(Peran.ADMIN).nip)
-        raw = _hold_open(background, server, officer)
-        _can_read(background, raw, nomors[0])
-
-        page = admin.new_page()
+    nip = app_people.of(Peran.ADMIN).nip
+    with (
+        tab_left_open(chromium, background, server, nip, applications[0]) as left,
+        contextlib.closing(chromium.new_context()) as superadmin,
+    ):
+        page = superadmin.new_page()
         login_in_browser(page, server, app_people.of(Peran.SUPERADMIN).nip)
         page.goto(f'{server.url}/admin/sistem/petugas')
-        card = page.locator('.q-card', has_text=f'NIP {app_people.of(Peran.ADMIN).nip}')
-        since = len(raw.received)
-        card.get_by_role('button', name='Nonaktifkan').click()
+        left.ending()
+        page.locator('.q-card', has_text=f'NIP {nip}').get_by_role('button', name='Nonaktifkan').click()
         page.get_by_role('dialog').get_by_role('button', name='Nonaktifkan').click()
-        officer_page.wait_for_url('**/login?berakhir=nonaktif', timeout=WAIT_MS)
-        _is_shut_out(background, server, raw, 'nonaktif', nomors, since)
-    finally:
-        background.run(raw.close()) if 'raw' in locals() else None
-        officer.close()
-        admin.close()
+        left.page.wait_for_url('**/login?berakhir=nonaktif', timeout=WAIT_MS)
+        _is_shut_out(background, server, left, 'nonaktif', applications)
 
 
 def test_an_idle_session_is_ended_by_the_server_without_any_request_from_its_pages(
     chromium, sqlite_url, app_people, applications, tmp_path, background
 ):
-    nomors = applications
     idle = _server(tmp_path, sqlite_url, APOK_SESSION_IDLE_MINUTES='0.2')  # 12 s, a developer-only setting
-    context = chromium.new_context()
     try:
-        page = context.new_page()
-        login_in_browser(page, idle, app_people.of(Peran.ADMIN).nip)
-        raw = _hold_open(background, idle, context)
-        _can_read(background, raw, nomors[0])
-        since = len(raw.received)
-        page.wait_for_url('**/login?berakhir=diam', timeout=60_000)  # neither page sent anything: the sweep ended it
-        page.get_by_text('terlalu lama tidak ada aktivitas').wait_for(timeout=WAIT_MS)
-        _is_shut_out(background, idle, raw, 'diam', nomors, since)
+        with tab_left_open(chromium, background, idle, app_people.of(Peran.ADMIN).nip, applications[0]) as left:
+            left.ending()
+            # Neither tab sends anything from now on: the server's sweep ends the session by itself.
+            left.page.wait_for_url('**/login?berakhir=diam', timeout=60_000)
+            left.page.get_by_text('terlalu lama tidak ada aktivitas').wait_for(timeout=WAIT_MS)
+            _is_shut_out(background, idle, left, 'diam', applications)
     finally:
-        background.run(raw.close()) if 'raw' in locals() else None
-        context.close()
         stop_server(idle)
 
 
 def test_a_temporary_password_officer_cannot_read_the_queue_by_sending_the_tabs_value(
     chromium, server, applications, background
 ):
-    context = chromium.new_context()
-    try:
+    with contextlib.closing(chromium.new_context()) as context:
         page = context.new_page()
         page.goto(f'{server.url}/login')
         type_into(page.get_by_label('Username'), TEMPORARY_NIP)
@@ -276,15 +273,16 @@ def test_a_temporary_password_officer_cannot_read_the_queue_by_sending_the_tabs_
                 field = raw.element(lambda e, label=label: e.get('props', {}).get('label') == label)
                 await raw.set_value(field, 'salahSekali123' if field == lama else 'baruSekali123')
             await raw.send(raw.element(lambda e: e.get('props', {}).get('label') == 'Simpan Password'), 'click', None)
-            await raw.wait_for(lambda text: 'Password lama salah' in text)
+            try:
+                await raw.wait_for(lambda text: 'Password lama salah' in text)
+            except TimeoutError:
+                pytest.fail('a tab value sent over the socket was obeyed: Profil Petugas and its fields were replaced')
             return raw
 
         raw = background.run(drive())
+        background.run(raw.close())
         assert not any(nomor in raw.text_since(0) for nomor in applications)
         assert not any(nomor in str(raw.elements) for nomor in applications)
-    finally:
-        background.run(raw.close()) if 'raw' in locals() else None
-        context.close()
 
 
 def test_a_cookie_taken_before_the_login_is_not_logged_in_by_it(chromium, server, app_people):
@@ -305,24 +303,19 @@ def test_a_cookie_taken_before_the_login_is_not_logged_in_by_it(chromium, server
         context.close()
 
 
-def test_keluar_on_one_process_ends_the_same_sessions_page_held_open_on_another(
-    chromium,
-    two_servers,
-    background,
-):
+def test_keluar_on_one_process_ends_the_same_sessions_page_held_open_on_another(chromium, two_servers, background):
     server_a, server_b, people = two_servers
     nomors = [submit(seq=seq).nomor_pendaftaran for seq in (1, 2)]
-    context = chromium.new_context()
-    try:
+    with contextlib.closing(chromium.new_context()) as context:
         page = context.new_page()
         login_in_browser(page, server_a, people.of(Peran.ADMIN).nip)
-        raw = _hold_open(background, server_b, context)  # the token, not the process, is the session
-        _can_read(background, raw, nomors[0])
-        page.get_by_role('tab', name='Profil Petugas').click()
-        since = len(raw.received)
-        page.get_by_role('button', name='Keluar').click()
-        page.wait_for_url('**/login?berakhir=keluar', timeout=WAIT_MS)
-        _is_shut_out(background, server_b, raw, 'keluar', nomors, since)  # told through PostgreSQL's NOTIFY
-    finally:
-        background.run(raw.close()) if 'raw' in locals() else None
-        context.close()
+        left = LeftOpen(page, _hold_open(background, server_b, context))  # the token, not the process, is the session
+        try:
+            _can_read(background, left.raw, nomors[0])
+            page.get_by_role('tab', name='Profil Petugas').click()
+            left.ending()
+            page.get_by_role('button', name='Keluar').click()
+            page.wait_for_url('**/login?berakhir=keluar', timeout=WAIT_MS)
+            _is_shut_out(background, server_b, left, 'keluar', nomors)  # told through PostgreSQL's NOTIFY
+        finally:
+            background.run(left.raw.close())
