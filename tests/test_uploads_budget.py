@@ -19,6 +19,8 @@ from sqlmodel import select
 
 from apok_ui import berkas, db, services
 from apok_ui.berkas import Unggahan
+from apok_ui.components.form_berkas import BerkasInput
+from apok_ui.components.form_pemohon import FormPemohon
 from models import Berkas, Peran
 from tests.conftest import LiveServer, submit, uploads_for
 from tests.test_portal_support import (
@@ -239,6 +241,23 @@ async def test_the_files_of_a_sent_form_are_freed_while_its_page_stays_open(user
     finally:
         tracemalloc.stop()
     assert nomor_shown(user) and held > 4 * MB and freed > 0.9 * 4 * MB
+
+
+def alive(kind: type) -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, kind))
+
+
+async def test_a_closed_form_keeps_nothing_of_its_page_alive(user: User) -> None:
+    before = (alive(BerkasInput), alive(FormPemohon))
+    await user.open('/ajukan/SKTM')
+    for item in uploads_for('SKTM'):
+        await upload(user, item.persyaratan_kode, item.nama_asli, item.isi)
+    await settle(user)
+    assert alive(BerkasInput) == before[0] + 5
+    user.client.delete()
+    # NiceGUI's upload routes stay in FastAPI's caches: only their ui.upload may outlive the page, not the form
+    assert (alive(BerkasInput), alive(FormPemohon)) == before
 
 
 def big_pdf() -> bytes:

@@ -2,13 +2,17 @@
 
 ui.upload's own limits are enforced in the browser only; here the size is checked before the bytes are read and
 the type is judged by the bytes (apok_ui.berkas). The uploaded name is only ever shown, never used as a path.
-What a form keeps is dropped when its page goes away or has been sent: NiceGUI's upload routes outlive their
-elements in FastAPI's caches, and through them every byte the form held.
+What a form keeps is dropped when its page goes away or has been sent, and the upload element holds its handler
+only weakly: NiceGUI's upload route is a closure over the element that FastAPI's caches keep after the page is gone
+(up to 4096 routes); through a bound method it kept the whole page alive, every file it held included.
 """
 
 from __future__ import annotations
 
+import inspect
+import weakref
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from nicegui import events, ui
 
@@ -73,7 +77,7 @@ class BerkasInput:
                 ui.upload(
                     auto_upload=True,
                     max_file_size=max_bytes,
-                    on_upload=self._received,
+                    on_upload=_weakly(self._received),
                     on_rejected=self._rejected,
                 )
                 .props(
@@ -89,7 +93,7 @@ class BerkasInput:
         self.error.set_visibility(False)
         if lama:
             self._show_chosen(f'Berkas saat ini: {display_name(lama)}')
-        self.uploader.client.on_delete(self.release)
+        self.uploader.client.on_delete(_weakly(self.release))
 
     def release(self) -> None:
         """Drop the file held for Kirim (the page went away, or the form was sent)."""
@@ -150,3 +154,16 @@ def release_uploads(inputs: Iterable[BerkasInput]) -> None:
     """Drop the files a form holds (after Kirim, or before the form is drawn again)."""
     for upload in inputs:
         upload.release()
+
+
+def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Return a handler that calls a bound method without keeping its object alive (see the module docstring)."""
+    target = weakref.WeakMethod(method)
+
+    def handler(*args: Any) -> Any:
+        bound = target()
+        return None if bound is None else bound(*args)
+
+    handler.__qualname__ = method.__qualname__  # tasks are named after their handler: 'BerkasInput._received'
+    handler.__signature__ = inspect.signature(method)  # so NiceGUI passes the event arguments the method takes
+    return handler
