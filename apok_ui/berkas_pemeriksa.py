@@ -25,7 +25,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from apok_ui import berkas_gambar
 from apok_ui.berkas_gambar import Ditolak
 
-WORKERS = max(1, min(2, (os.cpu_count() or 1) - 1))  # a core stays with the event loop; two decodes fit 400 MB
+# A core stays with the event loop. A worker peaks at 80 MB for the largest PNG and 220 MB for the worst image
+# allowed (a 16 MP progressive CMYK JPEG), so two at most keep an upload attack within a few hundred MB.
+WORKERS = max(1, min(2, (os.cpu_count() or 1) - 1))
 MAX_WAITING = 32  # images waiting or being drawn: about 20 s of work; beyond that it is an attack, not a queue
 WORKER_TIMEOUT = berkas_gambar.SECONDS * 2  # wall time; the worker's own CPU cap stops it first
 CAPPED = (-signal.SIGXCPU, -signal.SIGKILL)  # a worker stopped by its CPU cap or the kernel's OOM killer

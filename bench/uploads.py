@@ -20,9 +20,11 @@ How it measures (everything on this machine, loopback only):
 - Abandoned forms (observation 8): --abandoned forms each upload 5 PDFs of just under 5 MB, are never sent, and
   their sockets close (the browsers leave).
 - Memory: VmRSS of the server process plus its children (the image workers), sampled every 100 ms. "Start" is after
-  a warm-up of as many parallel forms with small images, sent and their pages deleted: what six parallel forms need
-  once (database connections and their page caches, worker threads and their malloc arenas) is not the attack's.
-  "After" is --settle s after the forms are gone (sockets closed, pages deleted after the reconnect timeout).
+  a warm-up of as many parallel forms with small images (sent, their pages deleted) and after the no-attack probe:
+  what six parallel forms need once (database connections and their page caches, threads and their malloc arenas)
+  and what 2 000 probe requests leave (main.py's high GC thresholds let request garbage live long: about 7 MB here)
+  are not the attack's. "After" is --settle s after the forms are gone (sockets closed, then the pages deleted after
+  the reconnect timeout).
 - Latency: a separate probe process GETs /static/lambang.svg every 10 ms (bench/live.py's Probe): p95 with no attack,
   then during the attack, in the same run.
 Prints a markdown table and writes the raw figures to bench/out/uploads-<date>.json.
@@ -361,14 +363,17 @@ async def run(args: argparse.Namespace) -> dict:
         log(f'warm-up: {args.forms} forms at once with small images, sent')
         await asyncio.gather(*(attack_form(server.url, 900 + f, labels, small_pngs(f)) for f in range(args.forms)))
         await gone(memory, args.reconnect, 5)
-        result['start'] = memory.now()
-        log(f'start: {result["start"][1] / 1024:.0f} MiB; probing with no attack for {args.idle:.0f} s')
+        result['before_probe'] = memory.now()
+        log(f'probing with no attack for {args.idle:.0f} s')
         result['idle_rtt'] = await probe_p95(server, seconds=args.idle)
+        result['start'] = memory.now()
+        log(f'start: {result["start"][1] / 1024:.0f} MiB')
         result['rounds'] = [await attack_round(server, memory, labels, args, n) for n in range(args.rounds)]
         result['abandoned'] = await abandoned(server, memory, args)
     finally:
         memory.stop()
         stop_server(server)
+        result['rss_each_second'] = memory.samples[::10]
         result['tracebacks'] = tracebacks(server.output())
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -380,6 +385,7 @@ async def attack_round(server, memory: Memory, labels: dict[str, str], args: arg
     first = n * args.forms
     files = [[near_limit_png((first + f) * 5 + k) for k in range(5)] for f in range(args.forms)]
     log(f'attack {n + 1}: {args.forms} forms x 5 PNGs ({sum(map(len, files[0])) / 1024:.0f} KB per form)')
+    before = memory.now()
     begin = time.monotonic()
     attack = asyncio.ensure_future(
         asyncio.gather(*(attack_form(server.url, first + f, labels, files[f]) for f in range(args.forms)))
@@ -388,7 +394,14 @@ async def attack_round(server, memory: Memory, labels: dict[str, str], args: arg
     peak = memory.peak(begin)
     log(f'attack {n + 1} done in {time.monotonic() - begin:.0f} s; waiting for the pages to go')
     deleted, after = await gone(memory, args.reconnect, args.settle)
-    return {'rtt': rtt, 'form_seconds': attack.result(), 'peak': peak, 'deleted': deleted, 'after': after}
+    return {
+        'rtt': rtt,
+        'form_seconds': attack.result(),
+        'before': before,
+        'peak': peak,
+        'deleted': deleted,
+        'after': after,
+    }
 
 
 def tracebacks(log_text: str) -> dict[str, int]:
@@ -420,7 +433,8 @@ def mib(kib: int) -> str:
 def report(r: dict, args: argparse.Namespace) -> None:
     start = r['start'][1]
     rows = [
-        ('RSS at start (server + workers), MiB', mib(start), ''),
+        ('RSS before the no-attack probe (server + workers), MiB', mib(r['before_probe'][1]), ''),
+        ('RSS at start, after the no-attack probe (server + workers), MiB', mib(start), ''),
         ('probe p95 with no attack, ms', f'{pct(r["idle_rtt"], 95) * 1000:.0f}', ''),
     ]
     for n, attack in enumerate(r['rounds'], 1):
