@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from nicegui import Client, background_tasks, core, run
+from nicegui import Client, app, background_tasks, core, run
 
 from apok_ui import events
 from apok_ui.services import sesi as sesi_service
@@ -223,6 +223,4 @@ def install(batas: Batas) -> None:
     if core.loop is not None and core.loop.is_running():
         start_sweeping()
     else:
-        from nicegui import app
-
         app.on_startup(start_sweeping)
