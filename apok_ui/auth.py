@@ -8,7 +8,6 @@ to `/login/lanjut?kode=…`: that request trades the one-time code for the cooki
 
 from __future__ import annotations
 
-import time
 import uuid
 
 from nicegui import run, ui
@@ -20,7 +19,7 @@ from apok_ui.queries import Officer
 from apok_ui.services import Actor, Masuk, NotFound
 from apok_ui.services import sesi as sesi_service
 from apok_ui.services.sesi import SesiRow
-from models.sesi import Akhir, Batas, device_label, ended_because
+from models.sesi import Akhir, Batas, device_label
 
 SESSION_COOKIE = 'apok_sesi'
 CLAIM_PATH = '/login/lanjut'
@@ -105,12 +104,7 @@ def request_officer(request: Request) -> Officer | None:
     row = _session_of(request)
     if row is None:
         return None
-    held = session_guard.guard.held.get(row.id)
-    if held is not None:
-        reason = session_guard.guard.verdict(row.id)
-        session_guard.guard.touch(row.id)
-    else:
-        reason = ended_because(row.keadaan, _settings['batas'], time.time())
+    reason = session_guard.guard.verdict_of(row)
     return None if reason is not None else queries.officer(row.petugas_id)
 
 

@@ -82,6 +82,16 @@ class Guard:
             return held.ended
         return ended_because(replace(held.row.keadaan, terakhir=held.terakhir), self.batas, time.time())
 
+    def verdict_of(self, row: SesiRow) -> Akhir | None:
+        """Return why a session read for a plain request has ended: with the activity seen here when this process
+        holds it (and a request of a live session counts as activity), otherwise as the database has it."""
+        if row.id not in self.held:
+            return ended_because(row.keadaan, self.batas, time.time())
+        reason = self.verdict(row.id)
+        if reason is None:
+            self.touch(row.id)
+        return reason
+
     def allows(self, client: Client) -> bool:
         """Return whether this page may still be shown anything; a page whose session ended is torn down."""
         sesi_id = self.of_client.get(client.id)

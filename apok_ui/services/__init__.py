@@ -11,7 +11,6 @@ from apok_ui.services.petugas import (
     authenticate,
     change_password,
     create_petugas,
-    record_logout,
     unlock_login,
 )
 from apok_ui.services.referensi import seed_reference
@@ -32,7 +31,6 @@ __all__ = [
     'change_password',
     'create_petugas',
     'hand_over',
-    'record_logout',
     'record_print',
     'reject',
     'resubmit',

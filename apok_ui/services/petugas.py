@@ -177,14 +177,6 @@ def change_password(
     return versi
 
 
-def record_logout(*, actor: Actor, ip: str = '') -> None:
-    """Write the logout to the audit log."""
-    with db.get().write() as session:
-        petugas = session.get(Petugas, actor.petugas_id)
-        if petugas is not None:
-            audit(session, 'logout', petugas=petugas, ip=ip)
-
-
 def count_petugas() -> int:
     """Return how many officers exist (a fresh database has none)."""
     with db.get().read() as session:
