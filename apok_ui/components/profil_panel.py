@@ -115,7 +115,7 @@ def sesi_aktif(officer: Officer, *, ip: str) -> None:
                     ui.label(row.perangkat + (' · sesi ini' if row.id == here else '')).classes('font-medium')
                     ui.label(
                         f'{row.ip or "alamat tidak diketahui"} · aktif {format_waktu(row.terakhir_at)} WIB'
-                    ).classes('text-xs text-gray-600 break-all')
+                    ).classes('text-xs text-gray-600 break-words')
                 if row.id != here:
                     ui.button('Akhiri', on_click=lambda r=row: end(r.id)).props(
                         'outline no-caps color=negative'
