@@ -6,10 +6,12 @@ import sys
 
 from nicegui import app, run, ui
 
-from apok_ui import auth, bahasa, cetak, cli, data_files, errors_http, events_pg, headers, live, printing, shared_reads
-from apok_ui.components import berkas_route
+from apok_ui import auth, bahasa, cli, data_files, errors_http, events_pg, headers, live, shared_reads
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
+from apok_ui.printing import cetak
+from apok_ui.printing import render as printing
+from apok_ui.routes import berkas as berkas_route
 from apok_ui.services.petugas import count_petugas
 from apok_ui.upload_limit import UploadLimit
 from models.sesi import Batas

@@ -14,8 +14,9 @@ from nicegui import run, ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from apok_ui import queries, security, session_guard
-from apok_ui.queries import Officer
+from apok_ui import security, session_guard
+from apok_ui.queries import workspace as queries
+from apok_ui.queries.workspace import Officer
 from apok_ui.services import Actor, Masuk, NotFound
 from apok_ui.services import sesi as sesi_service
 from apok_ui.services.sesi import SesiRow

@@ -17,7 +17,7 @@ from nicegui import background_tasks, ui
 
 from apok_ui import events, session_guard
 from apok_ui.events import Perubahan
-from apok_ui.queries import Officer
+from apok_ui.queries.workspace import Officer
 
 log = logging.getLogger(__name__)
 

@@ -40,8 +40,9 @@ OUT = ROOT / 'bench' / 'out'
 os.environ.setdefault('PYTEST_CURRENT_TEST', 'bench/pages.py')
 os.environ.setdefault('NICEGUI_STORAGE_PATH', str(OUT / 'nicegui-storage'))
 
-from apok_ui import berkas, db, queries, services  # noqa: E402
+from apok_ui import berkas, db, services  # noqa: E402
 from apok_ui.demo import sample_isian, sample_pemohon, sample_uploads  # noqa: E402
+from apok_ui.queries import workspace as queries  # noqa: E402
 from bench.queries import fill  # noqa: E402
 from models import Berkas, Pengurusan, Riwayat  # noqa: E402
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from apok_ui.print_data import TEMPLATE_LAYANAN, contoh_surat
-from apok_ui.printing import build_html, render_letter, render_letter_async, warm_up
+from apok_ui.printing.render import build_html, render_letter, render_letter_async, warm_up
+from apok_ui.printing.templates import TEMPLATE_LAYANAN, contoh_surat
 
 RUNS = 7
 CONCURRENT = 20

@@ -23,8 +23,9 @@ from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apok_ui import db, queries, services  # noqa: E402
+from apok_ui import db, services  # noqa: E402
 from apok_ui.demo import FIRST, LAST, make_nik  # noqa: E402
+from apok_ui.queries import workspace as queries  # noqa: E402
 from models import Pengurusan, Peran, Tab  # noqa: E402
 from models.penomoran import counter_key_pendaftaran, format_nomor_pendaftaran  # noqa: E402
 

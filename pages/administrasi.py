@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse
 from apok_ui import auth, theme
 from apok_ui.components.aksi import perform, tell
 from apok_ui.components.frame import officer_frame
-from apok_ui.queries import Officer
+from apok_ui.queries.workspace import Officer
 from apok_ui.services import Invalid, ServiceError
 from apok_ui.services import administrasi as admin
 from models.akses import Kelola

@@ -5,10 +5,11 @@ from __future__ import annotations
 from nicegui import ui
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth, queries_admin, theme
+from apok_ui import auth, theme
 from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, perform
-from apok_ui.queries import Officer
-from apok_ui.queries_admin import KecamatanRow
+from apok_ui.queries import admin as queries_admin
+from apok_ui.queries.admin import KecamatanRow
+from apok_ui.queries.workspace import Officer
 from apok_ui.services import administrasi as admin
 from models.akses import Kelola
 from pages.administrasi import admin_frame, open_as_admin, show_errors

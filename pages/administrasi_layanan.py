@@ -5,9 +5,10 @@ from __future__ import annotations
 from nicegui import ui
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth, queries_admin, theme
+from apok_ui import auth, theme
 from apok_ui.components.aksi import perform, tell
-from apok_ui.queries import Officer
+from apok_ui.queries import admin as queries_admin
+from apok_ui.queries.workspace import Officer
 from apok_ui.services import administrasi as admin
 from models import Peran
 from models.akses import Kelola

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from nicegui import ui
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth, queries_admin, theme
+from apok_ui import auth, theme
 from apok_ui.components.aksi import busy, perform, tell
 from apok_ui.ids import parse_id
-from apok_ui.queries import Officer
+from apok_ui.queries import admin as queries_admin
+from apok_ui.queries.workspace import Officer
 from apok_ui.services import Invalid
 from apok_ui.services import administrasi as admin
 from apok_ui.services.administrasi_layanan import templates

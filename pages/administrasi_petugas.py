@@ -9,10 +9,11 @@ from typing import TypeVar
 from nicegui import ui
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth, queries_admin, theme
+from apok_ui import auth, theme
 from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, perform, perform_hashing, tell
-from apok_ui.queries import Officer
-from apok_ui.queries_admin import PetugasRow
+from apok_ui.queries import admin as queries_admin
+from apok_ui.queries.admin import PetugasRow
+from apok_ui.queries.workspace import Officer
 from apok_ui.services import administrasi as admin
 from apok_ui.services import sesi as sesi_service
 from models import Peran

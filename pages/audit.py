@@ -8,10 +8,11 @@ from datetime import date
 from nicegui import run, ui
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth, queries_admin, theme
+from apok_ui import auth, theme
 from apok_ui.components.aksi import busy
-from apok_ui.queries import Officer
-from apok_ui.queries_admin import AuditFilter, AuditRow
+from apok_ui.queries import admin as queries_admin
+from apok_ui.queries.admin import AuditFilter, AuditRow
+from apok_ui.queries.workspace import Officer
 from apok_ui.services import ServiceError
 from apok_ui.services import administrasi as admin
 from models.akses import Kelola

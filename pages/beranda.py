@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from apok_ui import queries_publik, theme
+from apok_ui import theme
 from apok_ui.berkas import jenis_text
 from apok_ui.components.frame import public_frame
-from apok_ui.queries_publik import LayananPublik
+from apok_ui.queries import publik as queries_publik
+from apok_ui.queries.publik import LayananPublik
 
 LANGKAH = (
     'Pilih layanan dan siapkan berkasnya (foto yang jelas atau PDF).',

@@ -9,11 +9,12 @@ import asyncio
 
 from nicegui import run, ui
 
-from apok_ui import auth, berkas, queries_publik, services, theme
+from apok_ui import auth, berkas, services, theme
 from apok_ui.components.form_berkas import release_uploads
 from apok_ui.components.form_pemohon import FormPemohon
 from apok_ui.components.frame import public_frame
-from apok_ui.queries_publik import Lacakan
+from apok_ui.queries import publik as queries_publik
+from apok_ui.queries.publik import Lacakan
 from apok_ui.services import batas
 from apok_ui.services.permohonan import NOT_FOUND_MESSAGE
 from models import Status

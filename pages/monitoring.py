@@ -8,8 +8,8 @@ from starlette.responses import RedirectResponse
 from apok_ui import auth, theme
 from apok_ui.components.frame import officer_frame
 from apok_ui.live import Changes, Live
-from apok_ui.queries import Officer
-from apok_ui.queries_monitoring import STAGE_ORDER, Monitoring, monitoring
+from apok_ui.queries.monitoring import STAGE_ORDER, Monitoring, monitoring
+from apok_ui.queries.workspace import Officer
 from apok_ui.shared_reads import shared
 from models import Peran, akses
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from nicegui import run, ui
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth, queries, theme
+from apok_ui import auth, theme
 from apok_ui.components.frame import officer_frame
 from apok_ui.components.lihat_data import LihatData
 from apok_ui.components.penyerahan import selesai_actions
@@ -18,7 +18,8 @@ from apok_ui.components.profil_panel import profil_panel
 from apok_ui.components.queue import Pager, queue_table
 from apok_ui.ids import parse_id
 from apok_ui.live import Changes, Live
-from apok_ui.queries import LayananInfo, Officer, QueuePage
+from apok_ui.queries import workspace as queries
+from apok_ui.queries.workspace import LayananInfo, Officer, QueuePage
 from apok_ui.shared_reads import shared
 from models import Peran, Tab, akses
 

@@ -12,9 +12,10 @@ from contextlib import contextmanager
 
 from nicegui import run, ui
 
-from apok_ui import queries_cetak, theme
+from apok_ui import theme
 from apok_ui.components.frame import public_frame
-from apok_ui.queries_cetak import SuratTerdaftar
+from apok_ui.printing import queries as queries_cetak
+from apok_ui.printing.queries import SuratTerdaftar
 from models.waktu import format_tanggal
 
 logger = logging.getLogger(__name__)

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from apok_ui import db, events, queries_admin, services
-from apok_ui.queries_admin import AuditFilter
+from apok_ui import db, events, services
+from apok_ui.queries import admin as queries_admin
+from apok_ui.queries.admin import AuditFilter
 from apok_ui.services import Actor, Forbidden, Invalid, LoginRefused
 from apok_ui.services import administrasi as admin
 from apok_ui.services.administrasi_layanan import layanan_dibuka

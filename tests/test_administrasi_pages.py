@@ -7,7 +7,8 @@ import pytest
 from nicegui.testing import User
 from sqlmodel import select
 
-from apok_ui import db, queries_admin, services
+from apok_ui import db, services
+from apok_ui.queries import admin as queries_admin
 from apok_ui.services import Actor, Forbidden
 from apok_ui.services import administrasi as admin
 from models import AuditLog, Layanan, Pengurusan, Peran, Petugas

@@ -246,7 +246,7 @@ ADMIN_TABLES = (Petugas, Layanan, LayananKecamatan, Kecamatan, Kelurahan, LoginG
 
 
 def sktm_data(sla: int):
-    from apok_ui.queries_admin import layanan_data
+    from apok_ui.queries.admin import layanan_data
 
     data = layanan_data(sktm_id())
     data.sla_hari_kerja = sla

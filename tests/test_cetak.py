@@ -14,8 +14,10 @@ from nicegui.testing import User
 from pypdf import PdfReader
 from sqlmodel import select
 
-from apok_ui import cetak, db, queries_cetak, services
-from apok_ui.print_data import TEMPLATE_LAYANAN
+from apok_ui import db, services
+from apok_ui.printing import cetak
+from apok_ui.printing import queries as queries_cetak
+from apok_ui.printing.templates import TEMPLATE_LAYANAN
 from apok_ui.services import Forbidden, Invalid, NotFound
 from models import AuditLog, Kelurahan, Layanan, Pengurusan, Peran, Riwayat, Status
 from models.validasi import format_nip, mask_name

@@ -16,8 +16,9 @@ import pytest
 from nicegui import run
 from sqlmodel import func, select
 
-from apok_ui import db, hashing, queries_admin, security, services
+from apok_ui import db, hashing, security, services
 from apok_ui.hashing import ServerBusy, run_hashing
+from apok_ui.queries import admin as queries_admin
 from apok_ui.security import BLOCK_AFTER_FAILURES, FREE_FAILURES, NIP_BLOCK_AFTER_FAILURES, SPRAY_DISTINCT_NIPS
 from apok_ui.services import LoginRefused
 from apok_ui.services import administrasi as admin

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from nicegui.testing import User
 
 from apok_ui import db, services
-from apok_ui.queries_monitoring import monitoring
+from apok_ui.queries.monitoring import monitoring
 from models import Pengurusan, Peran
 from models.waktu import now
 from tests.conftest import KEC_B, kecamatan_id, submit

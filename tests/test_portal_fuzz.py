@@ -10,7 +10,7 @@ from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
 from apok_ui.demo import SAMPLE_PDF, SAMPLE_PNG
-from apok_ui.queries_publik import layanan_aktif
+from apok_ui.queries.publik import layanan_aktif
 from apok_ui.services import batas
 from models import Status
 from tests.test_portal_support import (

@@ -15,8 +15,9 @@ from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 from sqlmodel import select
 
-from apok_ui import berkas, db, queries_publik, services
+from apok_ui import berkas, db, services
 from apok_ui.berkas import Unggahan
+from apok_ui.queries import publik as queries_publik
 from apok_ui.services import batas
 from models import Berkas, Layanan, Pengurusan, Riwayat
 from models.permohonan import DataPemohon

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from apok_ui.print_data import TEMPLATE_LAYANAN, contoh_surat, format_tanggal
-from apok_ui.printing import (
+from apok_ui.printing.render import (
     ASSETS_DIR,
     UrlDitolak,
     asset_url_fetcher,
     render_letter,
     render_letter_async,
 )
+from apok_ui.printing.templates import TEMPLATE_LAYANAN, contoh_surat, format_tanggal
 
 KODE_LAYANAN = tuple(TEMPLATE_LAYANAN)
 JUDUL = {

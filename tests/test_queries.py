@@ -2,7 +2,8 @@
 
 import pytest
 
-from apok_ui import queries, services
+from apok_ui import services
+from apok_ui.queries import workspace as queries
 from models import Peran, Tab
 from tests.conftest import KEC_B, kecamatan_id, submit
 

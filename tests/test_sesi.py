@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from apok_ui import db, queries_sesi, services
+from apok_ui import db, services
+from apok_ui.queries import sesi as queries_sesi
 from apok_ui.services import Forbidden, NotFound
 from apok_ui.services import sesi as sesi_service
 from models import AuditLog, Peran, Sesi

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from apok_ui.berkas import display_name
 from apok_ui.components.status_chip import status_chip
-from apok_ui.queries_detail import BerkasItem, Detail
+from apok_ui.queries.detail import BerkasItem, Detail
 from models import Status
 from models.waktu import format_tanggal, format_waktu, is_overdue, now, working_days_between
 

@@ -18,7 +18,7 @@ from nicegui import events, ui
 
 from apok_ui import berkas, theme
 from apok_ui.berkas import BerkasError, Unggahan, display_name, jenis_text
-from apok_ui.queries_publik import Persyaratan
+from apok_ui.queries.publik import Persyaratan
 
 ACCEPT = {'pdf': '.pdf,application/pdf', 'jpg': '.jpg,.jpeg,image/jpeg', 'png': '.png,image/png'}
 # QUploader's header as a phone needs it: one big button to pick, then a progress bar while the file travels.

@@ -14,7 +14,7 @@ from nicegui import ui
 from apok_ui.berkas import Unggahan
 from apok_ui.components.form_berkas import CSS as UPLOAD_CSS
 from apok_ui.components.form_berkas import BerkasInput
-from apok_ui.queries_publik import Isian, KecamatanPublik, LayananPublik
+from apok_ui.queries.publik import Isian, KecamatanPublik, LayananPublik
 from models.permohonan import AGAMA, JENIS_KELAMIN, STATUS_PERKAWINAN, DataPemohon
 
 SECTION = 'w-full gap-3 p-4'

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from apok_ui import theme
-from apok_ui.queries import Officer
+from apok_ui.queries.workspace import Officer
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from apok_ui import theme
 from apok_ui.components.aksi import busy, dispose_on_close, show_error
-from apok_ui.queries_detail import Detail
+from apok_ui.queries.detail import Detail
 from models import Aksi, Peran, Status
 from models import workflow as wf
 

@@ -11,15 +11,16 @@ from typing import Any
 
 from nicegui import run, ui
 
-from apok_ui import auth, queries_detail, services, theme
+from apok_ui import auth, services, theme
 from apok_ui.components import data_panels
 from apok_ui.components.aksi import announce, dispose_on_close, perform, tell
 from apok_ui.components.keputusan import keputusan
 from apok_ui.components.penyerahan import cetak_button, serahkan_button
 from apok_ui.components.revisi import revisi_dialog
 from apok_ui.components.status_pengurusan import status_pengurusan
-from apok_ui.queries import Officer
-from apok_ui.queries_detail import Detail
+from apok_ui.queries import detail as queries_detail
+from apok_ui.queries.detail import Detail
+from apok_ui.queries.workspace import Officer
 from apok_ui.services import ServiceError
 from apok_ui.services.audit import record_view
 from models import Aksi

@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from apok_ui import auth, cetak, services, theme
+from apok_ui import auth, services, theme
 from apok_ui.components.aksi import announce, busy, dialog_buttons, dispose_on_close, perform, tell
-from apok_ui.queries import Officer, QueueRow
+from apok_ui.printing import cetak
+from apok_ui.queries.workspace import Officer, QueueRow
 from apok_ui.services import Actor, ServiceError
 from models import Aksi, Posisi
 from models import workflow as wf

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from apok_ui.queries import LayananInfo
+from apok_ui.queries.workspace import LayananInfo
 
 CHIP = 'min-h-[44px] shrink-0 rounded-full px-3'
 BADGE = 'ml-2 rounded-full px-2 text-xs font-medium leading-5'

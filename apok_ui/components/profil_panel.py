@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from apok_ui import auth, queries_sesi, services, theme
+from apok_ui import auth, services, theme
 from apok_ui.components.aksi import busy, perform, perform_hashing, show_error, tell
 from apok_ui.components.data_panels import FIELDS, field
-from apok_ui.queries import Officer
+from apok_ui.queries import sesi as queries_sesi
+from apok_ui.queries.workspace import Officer
 from apok_ui.security import PASSWORD_POLICY
 from apok_ui.services import sesi as sesi_service
 from models.sesi import Akhir

@@ -14,7 +14,7 @@ from nicegui.events import ClickEventArguments
 from apok_ui import theme
 from apok_ui.components.aksi import busy
 from apok_ui.components.status_chip import status_chip_html
-from apok_ui.queries import QueuePage, QueueRow
+from apok_ui.queries.workspace import QueuePage, QueueRow
 from models import Peran, Status
 from models.waktu import format_waktu, now, working_days_between
 

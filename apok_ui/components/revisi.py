@@ -10,7 +10,7 @@ from nicegui import ui
 
 from apok_ui import theme
 from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, show_error
-from apok_ui.queries_detail import Detail
+from apok_ui.queries.detail import Detail
 from apok_ui.services import Invalid, ServiceError
 from models.permohonan import AGAMA, FIELD_LABELS, JENIS_KELAMIN, STATUS_PERKAWINAN
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from apok_ui.components.status_chip import langkah_chip
-from apok_ui.queries_detail import Detail, Langkah
+from apok_ui.queries.detail import Detail, Langkah
 from models import Peran, Status
 from models import workflow as wf
 from models.waktu import format_waktu

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
-from apok_ui.printing import PRINT_DIR
+from apok_ui.printing.render import PRINT_DIR
 from apok_ui.services.common import Actor, admin_action, audit, invalid
 from apok_ui.services.errors import Invalid, NotFound
 from apok_ui.services.referensi import slug

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, func, select
 
 from apok_ui import db
-from apok_ui.print_data import template_for
+from apok_ui.printing.templates import template_for
 from models import Kecamatan, Kelurahan, Layanan
 from models.workflow import DEFAULT_TAHAPAN
 

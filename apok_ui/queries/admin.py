@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import aliased
 
 from apok_ui import db
-from apok_ui.queries import petugas_with_kecamatan
+from apok_ui.queries.workspace import petugas_with_kecamatan
 from apok_ui.services import login_throttle
 from models import AuditLog, Kecamatan, Kelurahan, Layanan, Peran, Petugas
 from models.layanan import DataLayanan

@@ -21,12 +21,12 @@ from urllib.request import url2pathname
 import jinja2
 import segno
 
-from apok_ui.print_data import format_tanggal
+from models.waktu import format_tanggal
 
 if TYPE_CHECKING:
     import weasyprint
 
-ASSETS_DIR = Path(__file__).resolve().parent.parent / 'assets'
+ASSETS_DIR = Path(__file__).resolve().parents[2] / 'assets'
 PRINT_DIR = ASSETS_DIR / 'print'
 TEMPLATE_UMUM = 'umum.html'
 UKURAN_KERTAS = {'A4': '210mm 297mm', 'F4': '215mm 330mm'}

@@ -13,8 +13,10 @@ from typing import TypeVar
 
 from nicegui import run
 
-from apok_ui import printing, queries_cetak, services
-from apok_ui.printing import SuratData
+from apok_ui import services
+from apok_ui.printing import queries as queries_cetak
+from apok_ui.printing import render as printing
+from apok_ui.printing.render import SuratData
 from apok_ui.services import Actor, Forbidden, NotFound
 from apok_ui.services.common import audit_refusal
 from models.workflow import Aksi
@@ -53,7 +55,9 @@ def file_name(surat: SuratData) -> str:
 
 def _configured_base_url() -> str:
     if _base_url is None:
-        raise RuntimeError('apok_ui.cetak is not configured: call cetak.configure(settings.base_url) at start-up')
+        raise RuntimeError(
+            'apok_ui.printing.cetak is not configured: call cetak.configure(settings.base_url) at start-up'
+        )
     return _base_url
 
 

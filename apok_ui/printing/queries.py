@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from apok_ui import berkas, db
-from apok_ui.print_data import template_for
-from apok_ui.printing import SuratData
+from apok_ui.printing.render import SuratData
+from apok_ui.printing.templates import template_for
 from apok_ui.services.common import Actor, load_actor, load_for_officer, refuse
 from apok_ui.services.errors import Invalid
 from apok_ui.services.referensi import DATA_DIR

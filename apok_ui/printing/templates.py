@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from models.waktu import format_tanggal
 
 if TYPE_CHECKING:
-    from apok_ui.printing import SuratData
+    from apok_ui.printing.render import SuratData
 
 __all__ = ['TEMPLATE_LAYANAN', 'contoh_surat', 'format_tanggal', 'template_for']
 
@@ -119,7 +119,7 @@ def contoh_pas_foto() -> bytes:
 
 def contoh_surat(layanan_kode: str, /, **ubah: object) -> SuratData:
     """Return a realistic sample letter of a layanan from Kecamatan Batam Kota; keyword arguments replace fields."""
-    from apok_ui.printing import SuratData  # late import: printing imports this module for format_tanggal
+    from apok_ui.printing.render import SuratData  # late import: printing imports this module for format_tanggal
 
     kode = layanan_kode.upper()
     klasifikasi = {'AK1': '560', 'SKTM': '400', 'SKAW': '474', 'RNK': '474.2', 'IUMK': '503', 'RIK': '300'}
