@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.waktu import now
@@ -236,3 +236,27 @@ class LayananKecamatan(SQLModel, table=True):
     layanan_id: int = Field(foreign_key='layanan.id', primary_key=True)
     kecamatan_id: int = Field(foreign_key='kecamatan.id', primary_key=True)
     aktif: bool = True
+
+
+_OUTBOX_ID = BigInteger().with_variant(Integer(), 'sqlite')  # SQLite autoincrements only an INTEGER primary key
+
+
+class Outbox(SQLModel, table=True):
+    """A committed change as a durable fact, written in the change's own transaction (apok_ui/outbox.py).
+
+    Everything that runs after a commit reads these rows by position (`id`, which follows commit order): the
+    process's live bus, the other processes through PostgreSQL, the notifier. `kind` says what `payload` is.
+    """
+
+    id: int | None = Field(default=None, sa_column=Column(_OUTBOX_ID, primary_key=True, autoincrement=True))
+    kind: str = Field(max_length=20)
+    payload: dict[str, Any] = _json(dict)
+    created_at: datetime = _when(default_factory=now, index=True)
+
+
+class OutboxPosition(SQLModel, table=True):
+    """How far a consumer that runs once for all processes (the notifier) has handled the outbox."""
+
+    consumer: str = Field(primary_key=True, max_length=40)
+    position: int = Field(default=0, sa_column=Column(BigInteger(), nullable=False, default=0))
+    updated_at: datetime = _when(default_factory=now)
