@@ -11,6 +11,7 @@ import re
 from enum import StrEnum
 
 from models import workflow as wf
+from models.label import LabelledEnum
 from models.workflow import Aksi, Peran, Posisi
 
 BUKAN_KECAMATAN_ANDA = 'Pengurusan ini bukan milik kecamatan Anda.'
@@ -25,26 +26,13 @@ WATCHERS = (Peran.CAMAT, Peran.SEKCAM)  # who watches the kecamatan's work live 
 PELAKSANA_RE = re.compile(r'^\s*(plt|plh)\b\.?', re.IGNORECASE)
 
 
-class Kelola(StrEnum):
-    """What the system administration manages (SPEC §8)."""
+class Kelola(LabelledEnum):
+    """What the system administration manages (SPEC §8), named as the menu shows it."""
 
-    PETUGAS = 'petugas'
-    LAYANAN = 'layanan'
-    KECAMATAN = 'kecamatan'
-    AUDIT = 'audit'
-
-    @property
-    def label(self) -> str:
-        """Return the area's name as the menu shows it."""
-        return KELOLA_LABEL[self]
-
-
-KELOLA_LABEL = {
-    Kelola.PETUGAS: 'Petugas',
-    Kelola.LAYANAN: 'Layanan',
-    Kelola.KECAMATAN: 'Kecamatan & Kelurahan',
-    Kelola.AUDIT: 'Log Audit',
-}
+    PETUGAS = 'petugas', 'Petugas'
+    LAYANAN = 'layanan', 'Layanan'
+    KECAMATAN = 'kecamatan', 'Kecamatan & Kelurahan'
+    AUDIT = 'audit', 'Log Audit'
 
 
 class AksiAkun(StrEnum):
@@ -115,6 +103,11 @@ def actions_for(
 def may_watch(officer_peran: Peran, officer_kecamatan_id: int | None) -> bool:
     """Return whether an officer may open the live Monitoring of their kecamatan (the Camat and the Sekcam)."""
     return officer_peran in WATCHERS and officer_kecamatan_id is not None
+
+
+def may_verify(officer_peran: Peran, officer_kecamatan_id: int | None) -> bool:
+    """Return whether an officer works queues of applications: an officer of a kecamatan, never the administrator."""
+    return officer_peran is not Peran.SUPERADMIN and officer_kecamatan_id is not None
 
 
 def kelola_refusal(officer_peran: Peran, kelola: Kelola) -> str | None:
