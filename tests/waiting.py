@@ -1,0 +1,143 @@
+"""Waiting in the simulated browser for what a page does in the background: by its events, never by a retry count.
+
+NiceGUI's `User.should_see` looks three times 0.1 s apart (`should_not_see` three times 0.05 s apart). A page that
+answers from a worker (bcrypt, a read, an upload check, a render) takes longer than that on a busy machine, and the
+test fails though the page is right. These helpers look again each time the page may have changed: an element update
+or deletion queued in any client's outbox, a notification, a background task ending. They give up only at DEADLINE,
+a net against a hang that a healthy run never comes near, so a slow machine makes a test slower, never red.
+
+    user.find('Masuk').click()
+    await seen(user, 'Pilih Pengurusan')          # the login's bcrypt runs in a worker
+    await unseen(user, marker='row-123')          # the search answers from a worker
+    await settle()                                # every handler the clicks started has finished
+    await until(lambda: audit_rows('login') != [], failure='no login in the audit log')
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import background_tasks, ui
+from nicegui.outbox import Outbox
+from nicegui.testing import User
+from nicegui.testing.user_notify import UserNotify
+
+DEADLINE = 30.0  # seconds: a net against a hang, never how long anything is expected to take
+RECHECK = 0.1  # seconds: a last resort for a change that signals nothing (a commit made in another thread)
+NAVIGATION = ('navigate', 'download')  # NiceGUI's simulated navigations and downloads run as tasks of these names
+
+_listeners: set[asyncio.Event] = set()
+
+
+def _announcing(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Return the method, telling every waiter after it ran that the page may have changed."""
+
+    @functools.wraps(method)
+    def announce(*args: Any, **kwargs: Any) -> Any:
+        result = method(*args, **kwargs)
+        for listener in _listeners:
+            listener.set()
+        return result
+
+    announce.announces = True  # type: ignore[attr-defined]
+    return announce
+
+
+# Every element update, deletion and message of every client passes through the outbox's enqueue signal, and every
+# notification through the simulated notifier: both announce, whichever page (after a navigation) the user is on.
+for _owner, _name in ((Outbox, '_set_enqueue_event'), (UserNotify, '__call__')):
+    if not getattr(getattr(_owner, _name), 'announces', False):
+        setattr(_owner, _name, _announcing(getattr(_owner, _name)))
+
+
+async def _next_change() -> None:
+    """Return when the page may have changed (something queued or notified, a task ended), or after RECHECK."""
+    listener = asyncio.Event()
+    _listeners.add(listener)
+    heard = asyncio.ensure_future(listener.wait())
+    try:
+        running = {task for task in background_tasks.running_tasks if not task.done()}
+        await asyncio.wait({heard, *running}, timeout=RECHECK, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        _listeners.discard(listener)
+        heard.cancel()
+
+
+async def until(
+    condition: Callable[[], object], *, within: float = DEADLINE, failure: str | Callable[[], str] = ''
+) -> None:
+    """Wait until the condition holds, checking again whenever the page may have changed; fail only at `within`."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            message = failure() if callable(failure) else failure
+            raise AssertionError(message or f'the condition did not come true within {within:.0f} s')
+        await _next_change()
+
+
+async def seen(
+    user: User,
+    target: str | type[ui.element] | None = None,
+    *,
+    kind: type[ui.element] | None = None,
+    marker: str | list[str] | None = None,
+    content: str | list[str] | None = None,
+    within: float = DEADLINE,
+) -> None:
+    """Wait until the user sees an element or notification matching the filter (what `User.should_see` matches)."""
+    try:
+        await until(lambda: user._sees(target, kind, marker, content), within=within)
+    except AssertionError:
+        # NiceGUI's own report of what the page shows (or nothing, if it appeared in this very moment)
+        await user.should_see(target, kind=kind, marker=marker, content=content, retries=1)
+
+
+async def unseen(
+    user: User,
+    target: str | type[ui.element] | None = None,
+    *,
+    kind: type[ui.element] | None = None,
+    marker: str | list[str] | None = None,
+    content: str | list[str] | None = None,
+    within: float = DEADLINE,
+) -> None:
+    """Wait until the user no longer sees any element or notification matching the filter.
+
+    Absent already means done at once: to show that an action never makes something appear, `settle()` first.
+    """
+    try:
+        await until(lambda: not user._sees(target, kind, marker, content), within=within)
+    except AssertionError:
+        await user.should_not_see(target, kind=kind, marker=marker, content=content, retries=1)
+
+
+def busy_tasks() -> list[str]:
+    """Return the names of the running tasks that pages started: handlers, refreshes, navigations, downloads.
+
+    NiceGUI runs a page's handlers, its unawaited refreshes and the callbacks of its event subscriptions inside the
+    page's slot (`background_tasks._await_in_context`); app-wide loops (outboxes, timers, the session sweep) run
+    outside any page and never end, so they do not count.
+    """
+    return sorted(
+        task.get_name()
+        for task in background_tasks.running_tasks
+        if not task.done() and (_in_page_context(task) or task.get_name().startswith(NAVIGATION))
+    )
+
+
+def _in_page_context(task: asyncio.Task) -> bool:
+    code = getattr(task.get_coro(), 'cr_code', None)
+    return code is not None and code.co_name == '_await_in_context'
+
+
+async def settle(*, within: float = DEADLINE) -> None:
+    """Wait until every handler, refresh, navigation and download the pages started has run to its end."""
+    await until(
+        lambda: not busy_tasks(),
+        within=within,
+        failure=lambda: f'the pages are still busy after {within:.0f} s: {busy_tasks()}',
+    )
