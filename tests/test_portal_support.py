@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from nicegui import ElementFilter, background_tasks, ui
+from nicegui import ElementFilter, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 from sqlmodel import select
@@ -21,11 +20,12 @@ from apok_ui.queries import publik as queries_publik
 from apok_ui.services import batas
 from models import Berkas, Layanan, Pengurusan, Riwayat
 from models.permohonan import DataPemohon
+from tests import waiting
 from tests.conftest import isian_for, kecamatan_id, pemohon, uploads_for
+from tests.waiting import seen
 
 TEXT_FIELDS = ('nik', 'nama', 'tempat_lahir', 'tanggal_lahir', 'pekerjaan', 'alamat', 'rt', 'rw', 'no_hp', 'email')
 CHOICE_FIELDS = ('jenis_kelamin', 'agama', 'status_perkawinan')
-PAGE_HANDLERS = ('_Ajukan', '_Lacak', 'BerkasInput')  # the page classes whose handlers run in the background
 
 
 @pytest.fixture
@@ -95,17 +95,12 @@ async def upload_all(user: User, kode: str) -> None:
     """Upload a valid file for every requirement of a layanan and wait until each is listed."""
     for item in uploads_for(kode):
         await upload(user, item.persyaratan_kode, item.nama_asli, item.isi)
-        await user.should_see(marker=f'ganti-{item.persyaratan_kode}')
+        await seen(user, marker=f'ganti-{item.persyaratan_kode}')
 
 
 async def settle(user: User) -> None:
     """Wait until the page's own handlers (uploads, Kirim, Lacak, Batalkan) have run to their end."""
-    for _ in range(2000):
-        await asyncio.sleep(0.005)
-        names = [task.get_name() for task in background_tasks.running_tasks]
-        if not any(handler in name for name in names for handler in PAGE_HANDLERS):
-            return
-    raise AssertionError('the page is still busy after 10 s')
+    await waiting.settle()
 
 
 async def send(user: User) -> None:

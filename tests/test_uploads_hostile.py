@@ -33,6 +33,7 @@ from tests.test_portal_support import (
     submit_directly,
     upload,
 )
+from tests.waiting import seen, unseen
 
 pytestmark = pytest.mark.usefixtures('fresh_limits')
 WRONG_TYPE = 'Jenis berkas tidak diterima; unggah PDF, JPG atau PNG.'
@@ -103,16 +104,16 @@ async def test_a_hostile_upload_on_the_form_is_refused_beside_its_requirement_an
     name, isi, content_type, message = content(case)
     await user.open('/ajukan/SKTM')
     await upload(user, 'ktp', name, isi, content_type)
-    await user.should_see(message)
+    await seen(user, message)
     assert message in field_by_marker(user, 'error-ktp').text
-    await user.should_not_see(marker='ganti-ktp')
+    await unseen(user, marker='ganti-ktp')
     fill(user, citizen('SKTM'))
     for item in uploads_for('SKTM'):
         if item.persyaratan_kode != 'ktp':
             await upload(user, item.persyaratan_kode, item.nama_asli, item.isi)
     await settle(user)
     await send(user)
-    await user.should_see('KTP wajib diunggah.')
+    await seen(user, 'KTP wajib diunggah.')
     assert stored() == [] and stored_files() == set()
 
 
@@ -126,15 +127,15 @@ async def test_a_50_mb_file_is_refused_by_its_size_without_being_stored(user: Us
     uploader = field_by_marker(user, 'upload-ktp')
     assert uploader.props['max-file-size'] == 5 * 1024 * 1024  # the browser refuses it first
     await uploader.handle_uploads([ui.upload.LargeFileUpload('besar.pdf', 'application/pdf', big)])
-    await user.should_see(TOO_BIG)
-    await user.should_not_see(marker='ganti-ktp')
+    await seen(user, TOO_BIG)
+    await unseen(user, marker='ganti-ktp')
     assert stored_files() == set()
 
 
 async def test_a_photo_requirement_refuses_a_pdf(user: User) -> None:
     await user.open('/ajukan/AK1')
     await upload(user, 'pas_foto_3x4', 'foto.pdf', SAMPLE_PDF, 'application/pdf')
-    await user.should_see('Jenis berkas tidak diterima; unggah JPG atau PNG.')
+    await seen(user, 'Jenis berkas tidak diterima; unggah JPG atau PNG.')
 
 
 @pytest.mark.parametrize('case', HOSTILE)

@@ -70,12 +70,21 @@ async def _next_change() -> None:
 async def until(
     condition: Callable[[], object], *, within: float = DEADLINE, failure: str | Callable[[], str] = ''
 ) -> None:
-    """Wait until the condition holds, checking again whenever the page may have changed; fail only at `within`."""
+    """Wait until the condition holds, checking again whenever the page may have changed; fail only at `within`.
+
+    A condition that raises AssertionError (a `user.find` of an element being rebuilt) is not true yet.
+    """
     deadline = time.monotonic() + within
-    while not condition():
+    while True:
+        try:
+            if condition():
+                return
+            problem = None
+        except AssertionError as error:
+            problem = error
         if time.monotonic() > deadline:
             message = failure() if callable(failure) else failure
-            raise AssertionError(message or f'the condition did not come true within {within:.0f} s')
+            raise AssertionError(message or f'the condition did not come true within {within:.0f} s') from problem
         await _next_change()
 
 
