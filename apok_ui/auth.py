@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from nicegui import run, ui
+from nicegui import Client, run, ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -83,30 +83,28 @@ def current_officer() -> Officer | None:
     """Return the officer of the page being built and admit the page to its session; None without a live one.
 
     Call it when a page is built and pass the result down: inside callbacks triggered by another officer's action,
-    the request context belongs to that other officer (see STACK-NOTES.md).
+    the request context belongs to that other officer (see STACK-NOTES.md). It reads on the event loop: a page
+    asks `await page_officer()` (or components/guard.py's officer_page) instead.
     """
     client = ui.context.client
-    request: Request = client.request
-    row = _session_of(request)
-    if row is None:
-        return None
-    reason = session_guard.guard.admit(row, client)
-    if reason is not None:
-        request.state.sesi_berakhir = reason
-        return None
-    officer = queries.officer(row.petugas_id)
-    if officer is None or not officer.aktif:
-        return None
-    return officer
+    return _admitted(client, *_session_and_officer(client.request))
+
+
+async def page_officer() -> Officer | None:
+    """Return the officer of the page being built, read in a worker, and admit the page to its session; None
+    without a live one (what current_officer does, with the event loop free meanwhile)."""
+    client = ui.context.client
+    return _admitted(client, *await run.io_bound(_session_and_officer, client.request))
 
 
 def request_officer(request: Request) -> Officer | None:
     """Return the officer behind a plain HTTP request (a berkas download), or None without a live session."""
-    row = _session_of(request)
-    if row is None:
-        return None
-    reason = session_guard.guard.verdict_of(row)
-    return None if reason is not None else queries.officer(row.petugas_id)
+    return _judged(*_session_and_officer(request))
+
+
+async def read_request_officer(request: Request) -> Officer | None:
+    """Return the officer behind a request, read in a worker (the login page asks whether someone is in already)."""
+    return _judged(*await run.io_bound(_session_and_officer, request))
 
 
 def to_login() -> RedirectResponse:
@@ -145,11 +143,29 @@ def client_ip() -> str:
     return request.client.host
 
 
-def _session_of(request: Request | None) -> SesiRow | None:
-    if request is None:
+def _session_and_officer(request: Request | None) -> tuple[SesiRow | None, Officer | None]:
+    """Return the session of a request's cookie and its officer as the database has them (two reads, no state)."""
+    token = request.cookies.get(SESSION_COOKIE, '')[:100] if request is not None else ''
+    row = sesi_service.find_sesi(token) if token else None
+    return row, queries.officer(row.petugas_id) if row is not None else None
+
+
+def _admitted(client: Client, row: SesiRow | None, officer: Officer | None) -> Officer | None:
+    """Admit a page to its session (on the loop: the guard's state is the loop's) and return its live officer."""
+    if row is None:
         return None
-    token = request.cookies.get(SESSION_COOKIE, '')
-    return sesi_service.find_sesi(token[:100]) if token else None
+    reason = session_guard.guard.admit(row, client)
+    if reason is not None:
+        client.request.state.sesi_berakhir = reason
+        return None
+    return officer if officer is not None and officer.aktif else None
+
+
+def _judged(row: SesiRow | None, officer: Officer | None) -> Officer | None:
+    """Return the officer of a plain request's session while it lives (judged on the loop, by the guard)."""
+    if row is None or session_guard.guard.verdict_of(row) is not None:
+        return None
+    return officer
 
 
 def _browser_id(request: Request) -> str:

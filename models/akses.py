@@ -8,6 +8,7 @@ refusal, or None when the person may go ahead. No I/O here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 from models import workflow as wf
@@ -110,8 +111,9 @@ def may_verify(officer_peran: Peran, officer_kecamatan_id: int | None) -> bool:
     return officer_peran is not Peran.SUPERADMIN and officer_kecamatan_id is not None
 
 
-def kelola_refusal(officer_peran: Peran, kelola: Kelola) -> str | None:
-    """Return why an officer may not manage this part of the system, or None: only the administrator may."""
+def kelola_refusal(officer_peran: Peran, kelola: Kelola | None) -> str | None:
+    """Return why an officer may not manage this part of the system (None: any of it), or None: only the
+    administrator may."""
     return None if officer_peran is Peran.SUPERADMIN else HANYA_SUPERADMIN
 
 
@@ -147,4 +149,47 @@ def camat_refusal(*, peran: Peran, aktif: bool, jabatan: str, other_active_camat
         return None
     if any(not is_pelaksana(other) for other in other_active_camat_jabatan):
         return CAMAT_SUDAH_ADA
+    return None
+
+
+class OfficerPage(StrEnum):
+    """The officer pages whose door page_refusal decides; each Administrasi Sistem area's page is its Kelola."""
+
+    WORKSPACE = 'kerja'  # /admin: the queues of a kecamatan's officers
+    PROFIL = 'profil'  # /admin/profil: every officer, a temporary password included
+    MONITORING = 'monitoring'  # /admin/monitoring: the Camat and the Sekcam
+    SISTEM = 'sistem'  # /admin/sistem: the Administrasi Sistem menu
+
+
+HANYA_PENGAWAS = 'Monitoring hanya untuk Camat dan Sekretaris Camat.'
+
+
+@dataclass(frozen=True)
+class PageRefusal:
+    """Why an officer may not open a page, and the page they are sent to instead (None: the page says why)."""
+
+    reason: str
+    go_to: OfficerPage | None = None
+
+
+def page_refusal(
+    page: OfficerPage | Kelola, *, peran: Peran, kecamatan_id: int | None, wajib_ganti_password: bool
+) -> PageRefusal | None:
+    """Return why an officer may not open this page and where they go instead, or None when they may.
+
+    A temporary password leaves Profil Petugas only; the administrator works in Administrasi Sistem, the officers
+    of a kecamatan in their workspace. An Administrasi Sistem page sends nobody away: it shows the refusal.
+    """
+    if page is OfficerPage.PROFIL:
+        return None
+    if page is OfficerPage.SISTEM or isinstance(page, Kelola):
+        kelola = page if isinstance(page, Kelola) else None
+        reason = account_refusal(wajib_ganti_password=wajib_ganti_password) or kelola_refusal(peran, kelola)
+        return PageRefusal(reason) if reason else None
+    if wajib_ganti_password:
+        return PageRefusal(GANTI_PASSWORD_DULU, OfficerPage.PROFIL)
+    if page is OfficerPage.WORKSPACE and peran is Peran.SUPERADMIN:
+        return PageRefusal(SUPERADMIN_TIDAK_MEMPROSES, OfficerPage.SISTEM)
+    if page is OfficerPage.MONITORING and not may_watch(peran, kecamatan_id):
+        return PageRefusal(HANYA_PENGAWAS, OfficerPage.WORKSPACE)
     return None

@@ -46,7 +46,7 @@ async def serve(berkas_id: str, request: Request) -> Response:
     The id is taken as text and parsed here: FastAPI would answer a malformed one in English JSON, and a number
     beyond the database's integers would fail in the query.
     """
-    officer = auth.request_officer(request)
+    officer = await auth.read_request_officer(request)
     if officer is None:
         return PlainTextResponse('Silakan masuk sebagai petugas.', status_code=401, headers=HEADERS)
     parsed = parse_id(berkas_id)
