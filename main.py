@@ -6,7 +6,7 @@ import sys
 
 from nicegui import app, run, ui
 
-from apok_ui import auth, bahasa, cli, data_files, errors_http, events_pg, headers, live, shared_reads
+from apok_ui import auth, bahasa, cli, data_files, errors_http, events, events_pg, headers, live, shared_reads
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
 from apok_ui.printing import cetak
@@ -62,7 +62,8 @@ def start(settings: Settings) -> None:
     data_files.place_storage(settings.data_dir / 'nicegui')  # beside APOK's data, not in the working directory
     bahasa.install()  # NiceGUI's own texts (the reconnect notice) in Indonesian
     errors_http.install()  # errors as Indonesian pages and lines, never an exception
-    events_pg.install(database.engine)  # live events across processes when several share one PostgreSQL
+    events.install()  # every committed change, from any process, reaches this process's pages once, in order
+    events_pg.install(database.engine)  # with PostgreSQL, other processes' commits wake this one at once
     shared_reads.install()  # open pages of a kecamatan share their reads between two changes
     live.install()  # one subscriber per process fans changes out to the open pages (after shared_reads)
     if settings.demo and not count_petugas():

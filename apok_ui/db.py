@@ -15,6 +15,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlmodel import Session
 
+from apok_ui import outbox
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / 'migrations'
 BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = 'apok_write'
@@ -37,9 +39,17 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """Yield a session whose work is committed together at the end, or rolled back on any error."""
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """Yield a session whose work is committed together at the end, or rolled back on any error.
+
+        The facts a service recorded for what runs after the commit (apok_ui/outbox.py) are written last, in the
+        same transaction; once it committed, this process's relay delivers them.
+        """
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+                facts = outbox.write_pending(session, postgres=not self.is_sqlite)
+            if facts:
+                outbox.committed()
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (safe to call on every start)."""

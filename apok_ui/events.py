@@ -1,8 +1,9 @@
-"""The live-update bus: services publish what changed; officer pages subscribe and refresh themselves.
+"""The live-update bus: services record what changed; officer pages subscribe and refresh themselves.
 
-Within one process this is a NiceGUI Event. Services may run in worker threads (run.io_bound), so publishing
-hands the event to the event loop thread-safely. With PostgreSQL, a bridge (apok_ui/events_pg.py) carries every
-event to the other APOK processes too.
+A service records its change in its own write transaction (`record`, `record_sessions_ended`: a row of the outbox,
+apok_ui/outbox.py). After the commit, the process's `relay` reads the new rows by position and emits them here,
+each once and in commit order, whichever process committed them. Within one process the bus is a NiceGUI Event;
+the relay may run in worker threads, so emitting hands the event to the event loop thread-safely.
 """
 
 from __future__ import annotations
@@ -11,11 +12,16 @@ import asyncio
 import logging
 import threading
 from dataclasses import asdict, dataclass
-from typing import Protocol
 
 from nicegui import Event, core
+from sqlmodel import Session
+
+from apok_ui import db, outbox
 
 log = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0  # how soon a change is seen here whose wake-up was lost (SQLite shared by processes has none)
+PRUNE_SECONDS = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -34,40 +40,23 @@ class Perubahan:
 
 
 pengurusan_changed: Event[Perubahan] = Event()
-"""Fired after a service committed a change to a Pengurusan (submission, decision, revision, print, hand-over…)."""
+"""Fired after a change to a Pengurusan committed in any process (submission, decision, revision, print, hand-over…)."""
 
 petugas_changed: Event[int] = Event()
 """Fired with a Petugas id after their password changed or they were deactivated: their open pages must close."""
 
 resync: Event[[]] = Event()
-"""Fired when events may have been missed (the cross-process listener reconnected): every page reloads its view."""
+"""Fired when changes may have been missed (the relay fell too far behind): every page reloads its view."""
 
 
-class Bridge(Protocol):
-    """Carries events to other processes."""
-
-    def send(self, kind: str, payload: dict) -> None: ...
-
-
-_bridge: Bridge | None = None
+def record(session: Session, change: Perubahan) -> None:
+    """Record, in the service's write transaction, that a Pengurusan changed; the bus hears it after the commit."""
+    outbox.record(session, outbox.PENGURUSAN, asdict(change))
 
 
-def set_bridge(bridge: Bridge | None) -> None:
-    """Carry every published event to other processes through this bridge (None: this process only)."""
-    global _bridge
-    _bridge = bridge
-
-
-def publish(change: Perubahan) -> None:
-    """Deliver a committed change to every subscriber of this process and, through the bridge, of the others."""
-    emit_local(pengurusan_changed, change)
-    _send('pengurusan', asdict(change))
-
-
-def publish_petugas(petugas_id: int) -> None:
-    """Tell open pages, here and in other processes, that an officer's sessions have ended."""
-    emit_local(petugas_changed, petugas_id)
-    _send('petugas', petugas_id)
+def record_sessions_ended(session: Session, petugas_id: int) -> None:
+    """Record, in the service's write transaction, that an officer's sessions ended (their open pages close)."""
+    outbox.record(session, outbox.PETUGAS, {'petugas_id': petugas_id})
 
 
 def publish_resync() -> None:
@@ -75,13 +64,48 @@ def publish_resync() -> None:
     emit_local(resync)
 
 
-def _send(kind: str, payload: object) -> None:
-    if _bridge is None:
-        return
-    try:
-        _bridge.send(kind, payload)
-    except Exception:  # the change is committed; a lost notification only delays other processes' screens
-        log.exception('could not send a live event to other processes')
+def _deliver(fact: outbox.Fact) -> None:
+    if fact.kind == outbox.PENGURUSAN:
+        emit_local(pengurusan_changed, Perubahan(**fact.payload))
+    elif fact.kind == outbox.PETUGAS:
+        emit_local(petugas_changed, int(fact.payload['petugas_id']))
+
+
+relay = outbox.Relay(db.get, deliver=_deliver, reload=publish_resync)
+"""This process's reader of the outbox: every committed change reaches the bus once, in commit order. main.py starts
+it (and apok_ui/events_pg.py wakes it when another process commits); a process that never starts it (the CLI)
+publishes nothing."""
+
+
+def install(poll_seconds: float = POLL_SECONDS) -> None:
+    """Run the relay with the app: from its start on, every change committed by any process reaches this bus."""
+    from nicegui import app
+
+    tasks: list[asyncio.Task] = []
+
+    async def begin() -> None:
+        await asyncio.to_thread(relay.start)
+        tasks.append(asyncio.create_task(relay.follow(poll_seconds), name='apok-outbox-relay'))
+        tasks.append(asyncio.create_task(_prune_forever(), name='apok-outbox-prune'))
+
+    async def end() -> None:
+        relay.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        tasks.clear()
+
+    app.on_startup(begin)
+    app.on_shutdown(end)
+
+
+async def _prune_forever() -> None:
+    while True:
+        try:
+            await asyncio.to_thread(outbox.prune, db.get())
+        except Exception:  # pruning is housekeeping: try again next round
+            log.exception('could not prune the outbox')
+        await asyncio.sleep(PRUNE_SECONDS)
 
 
 def emit_local(event: Event, *payload: object) -> None:

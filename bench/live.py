@@ -23,7 +23,7 @@ How it measures (everything on this machine, PostgreSQL on 127.0.0.1:5432, user 
   document_id and tab_id) and acks what it received every 3 s like the browser. The floor gets as many sessions.
   After each batch of sessions, one change per side warms the new pages (their first refresh loads JS
   components) and is not counted.
-- One change: the Admin's `services.approve(...)` in this process (its PostgresBridge NOTIFYs the server), t0
+- One change: the Admin's `services.approve(...)` in this process (its commit NOTIFYs the server), t0
   taken just before the call — APOK's figure includes its own transaction; the floor's change is a bare
   `pg_notify('bench_floor', …)`, t0 just before. Per session, "update" is the arrival of the last `update`
   message the change caused (APOK: the refreshed queue, after the toast), "first" of its first message (APOK: the
@@ -380,12 +380,8 @@ class Triggers:
     def __init__(self, fixture: Fixture) -> None:
         import psycopg
 
-        from apok_ui import db, events
-        from apok_ui.events_pg import PostgresBridge
-
         self.fixture = fixture
         self.waiting = list(fixture.waiting)
-        events.set_bridge(PostgresBridge(db.get().engine))
         self.notify_conn = psycopg.connect(fixture.conninfo, autocommit=True)  # NOTIFY is per database
         self.sent = 0
 

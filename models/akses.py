@@ -67,9 +67,10 @@ def refusal(
     officer_kecamatan_id: int | None,
     aksi: Aksi,
     target_kecamatan_id: int,
-    posisi: Posisi,
+    posisi: Posisi | None,
 ) -> str | None:
-    """Return why this person may not perform this action on an application now, or None when they may.
+    """Return why this person may not perform this action on an application now, or None when they may (`posisi`
+    None: the application is being created).
 
     The citizen is `officer_peran=None`: they prove ownership with Nomor Pendaftaran and NIK, so only the
     workflow table applies. An officer must also see the application (own kecamatan, not the administrator).

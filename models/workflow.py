@@ -7,62 +7,42 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-
-class Peran(StrEnum):
-    """An officer's role."""
-
-    ADMIN = 'admin'
-    KASI = 'kasi'
-    SEKCAM = 'sekcam'
-    CAMAT = 'camat'
-    SUPERADMIN = 'superadmin'
-
-    @property
-    def label(self) -> str:
-        """Return the role's name as officers say it."""
-        return PERAN_LABEL[self]
+from models.label import LabelledEnum
+from models.waktu import is_overdue
 
 
-PERAN_LABEL = {
-    Peran.ADMIN: 'Admin Kecamatan',
-    Peran.KASI: 'Kasi Kecamatan',
-    Peran.SEKCAM: 'Sekretaris Camat',
-    Peran.CAMAT: 'Camat',
-    Peran.SUPERADMIN: 'Administrator Sistem',
-}
+class Peran(LabelledEnum):
+    """An officer's role, labelled with its name as officers say it."""
 
+    ADMIN = 'admin', 'Admin Kecamatan'
+    KASI = 'kasi', 'Kasi Kecamatan'
+    SEKCAM = 'sekcam', 'Sekretaris Camat'
+    CAMAT = 'camat', 'Camat'
+    SUPERADMIN = 'superadmin', 'Administrator Sistem'
+
+
+# Every role that may be a stage of a chain, and the chain a new layanan gets: two lists that happen to agree today.
+# A new verifier role joins the first only; the seeded chains stay as written here.
 VERIFIER_ROLES = (Peran.ADMIN, Peran.KASI, Peran.SEKCAM, Peran.CAMAT)
-DEFAULT_TAHAPAN = tuple(r.value for r in VERIFIER_ROLES)
+DEFAULT_TAHAPAN = ('admin', 'kasi', 'sekcam', 'camat')
 
 
-class Status(StrEnum):
-    """The state of a Pengurusan."""
+class Status(LabelledEnum):
+    """The state of a Pengurusan, labelled as shown to people."""
 
-    DIAJUKAN = 'diajukan'
-    REVISI = 'revisi'
-    DITOLAK = 'ditolak'
-    SELESAI = 'selesai'
-    DISERAHKAN = 'diserahkan'
-    DIBATALKAN = 'dibatalkan'
-
-    @property
-    def label(self) -> str:
-        """Return the status as shown to people."""
-        return STATUS_LABEL[self]
+    DIAJUKAN = 'diajukan', 'Diproses'
+    REVISI = 'revisi', 'Revisi'
+    DITOLAK = 'ditolak', 'Ditolak'
+    SELESAI = 'selesai', 'Selesai'
+    DISERAHKAN = 'diserahkan', 'Diserahkan'
+    DIBATALKAN = 'dibatalkan', 'Dibatalkan'
 
 
-STATUS_LABEL = {
-    Status.DIAJUKAN: 'Diproses',
-    Status.REVISI: 'Revisi',
-    Status.DITOLAK: 'Ditolak',
-    Status.SELESAI: 'Selesai',
-    Status.DISERAHKAN: 'Diserahkan',
-    Status.DIBATALKAN: 'Dibatalkan',
-}
-
-IN_CHAIN = frozenset({Status.DIAJUKAN, Status.REVISI})
+IN_CHAIN = frozenset({Status.DIAJUKAN, Status.REVISI})  # still being verified: some role's turn
+TERBIT = frozenset({Status.SELESAI, Status.DISERAHKAN})  # the letter exists: finished, handed over or not yet
 
 
 class Aksi(StrEnum):
@@ -132,7 +112,7 @@ RULES: dict[Aksi, Rule] = {
         Rule(Aksi.REVISI, frozenset({Status.REVISI}), Pelaku.ADMIN, keterangan_wajib=True),
         Rule(Aksi.PERBAIKI, frozenset({Status.DITOLAK}), Pelaku.PEMOHON),
         Rule(Aksi.BATALKAN, frozenset({Status.DIAJUKAN}), Pelaku.PEMOHON, only_untouched=True),
-        Rule(Aksi.CETAK, frozenset({Status.SELESAI, Status.DISERAHKAN}), Pelaku.ADMIN),
+        Rule(Aksi.CETAK, TERBIT, Pelaku.ADMIN),
         Rule(Aksi.SERAHKAN, frozenset({Status.SELESAI}), Pelaku.ADMIN),
     )
 }
@@ -150,9 +130,9 @@ def validate_tahapan(tahapan: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return stages
 
 
-def start() -> tuple[Status, int]:
-    """Return the state of a new submission: waiting for the Admin at stage 0."""
-    return Status.DIAJUKAN, 0
+def start(tahapan: Sequence[str]) -> Posisi:
+    """Return where a new submission stands: waiting for the Admin at stage 0 of the stages it starts with."""
+    return Posisi(Status.DIAJUKAN, 0, tuple(tahapan))
 
 
 def may_act(peran: Peran | None, aksi: Aksi, posisi: Posisi) -> bool:
@@ -160,9 +140,16 @@ def may_act(peran: Peran | None, aksi: Aksi, posisi: Posisi) -> bool:
     return refusal(peran, aksi, posisi) is None
 
 
-def refusal(peran: Peran | None, aksi: Aksi, posisi: Posisi) -> str | None:
-    """Return why this role may not perform this action now (Indonesian), or None when it may."""
+def refusal(peran: Peran | None, aksi: Aksi, posisi: Posisi | None) -> str | None:
+    """Return why this role may not perform this action now (Indonesian), or None when it may.
+
+    `posisi` None is an application that does not exist yet: only the action that creates it (no `dari`) applies.
+    """
     rule = RULES[aksi]
+    if posisi is None:
+        if rule.dari:
+            return 'Pengurusan tidak ditemukan.'
+        return None if peran is None else 'Tindakan ini hanya untuk pemohon.'
     if posisi.status not in rule.dari:
         return f'Pengurusan berstatus {posisi.status.label}; tindakan ini tidak berlaku lagi.'
     if rule.only_untouched and (posisi.tahap != 0 or posisi.tersentuh):
@@ -203,32 +190,25 @@ def completes(aksi: Aksi, posisi: Posisi) -> bool:
     return next_posisi(aksi, posisi).status is Status.SELESAI and posisi.status is not Status.SELESAI
 
 
+def lewat_sla(status: Status | str, diajukan_at: datetime, sla_hari_kerja: int, at: datetime | None = None) -> bool:
+    """Return whether an application is past its layanan's SLA: still in the chain, and more working days since it
+    was submitted than the SLA allows (a finished, rejected or cancelled one never is)."""
+    return Status(status) in IN_CHAIN and is_overdue(diajukan_at, sla_hari_kerja, at)
+
+
 def actions_for(peran: Peran | None, posisi: Posisi) -> tuple[Aksi, ...]:
     """Return the actions this role (None for the citizen) may perform now, in display order."""
     candidates = PEMOHON_ACTIONS if peran is None else OFFICER_ACTIONS
     return tuple(a for a in candidates if may_act(peran, a, posisi))
 
 
-class Tab(StrEnum):
-    """The officer's tabs of the seed manual (Ditolak is the filter of Data Selesai)."""
+class Tab(LabelledEnum):
+    """The officer's tabs, titled as the seed manual names them (Ditolak is the filter of Data Selesai)."""
 
-    DATA_BARU = 'baru'
-    IN_PROGRESS = 'proses'
-    DATA_SELESAI = 'selesai'
-    DITOLAK = 'ditolak'
-
-    @property
-    def label(self) -> str:
-        """Return the tab's title as the seed manual names it."""
-        return TAB_LABEL[self]
-
-
-TAB_LABEL = {
-    Tab.DATA_BARU: 'Data Baru',
-    Tab.IN_PROGRESS: 'In Progress',
-    Tab.DATA_SELESAI: 'Data Selesai',
-    Tab.DITOLAK: 'Ditolak',
-}
+    DATA_BARU = 'baru', 'Data Baru'
+    IN_PROGRESS = 'proses', 'In Progress'
+    DATA_SELESAI = 'selesai', 'Data Selesai'
+    DITOLAK = 'ditolak', 'Ditolak'
 
 
 @dataclass(frozen=True)
@@ -247,7 +227,7 @@ def tab_filter(peran: Peran, tab: Tab) -> TabFilter:
     if tab is Tab.IN_PROGRESS:
         return TabFilter(IN_CHAIN, waiting_role_not=peran)
     if tab is Tab.DATA_SELESAI:
-        return TabFilter(frozenset({Status.SELESAI, Status.DISERAHKAN}))
+        return TabFilter(TERBIT)
     return TabFilter(frozenset({Status.DITOLAK}))
 
 

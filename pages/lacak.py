@@ -13,21 +13,15 @@ from apok_ui import auth, berkas, services, theme
 from apok_ui.components.form_berkas import release_uploads
 from apok_ui.components.form_pemohon import FormPemohon
 from apok_ui.components.frame import public_frame
+from apok_ui.components.status_chip import STATUS_COLOR
 from apok_ui.queries import publik as queries_publik
 from apok_ui.queries.publik import Lacakan
 from apok_ui.services import batas
 from apok_ui.services.permohonan import NOT_FOUND_MESSAGE
 from models import Status
+from models import workflow as wf
 from models.waktu import format_waktu
 
-STATUS_COLOR = {
-    Status.DIAJUKAN: 'primary',
-    Status.REVISI: 'warning',
-    Status.DITOLAK: 'negative',
-    Status.SELESAI: 'positive',
-    Status.DISERAHKAN: 'positive',
-    Status.DIBATALKAN: 'grey-7',
-}
 TAHAP_LOOK = {  # keadaan -> (icon, colour, words)
     'disetujui': ('check_circle', 'positive', 'Disetujui'),
     'menunggu': ('hourglass_top', 'warning', 'Sedang diperiksa'),
@@ -259,7 +253,7 @@ def _tahapan(found: Lacakan) -> None:
                 with ui.column().classes('gap-0 min-w-0'):
                     ui.label(tahap.label).classes('font-medium')
                     ui.label(words).classes('text-sm text-gray-600')
-        if found.status in (Status.SELESAI, Status.DISERAHKAN):
+        if found.status in wf.TERBIT:
             with ui.row().classes('w-full items-center no-wrap gap-3'):
                 ui.icon('verified', color='positive').classes('text-2xl')
                 ui.label('Selesai').classes('font-semibold text-positive')

@@ -88,6 +88,7 @@ def password_hash() -> str:
 def _fresh_sqlite(tmp_path: Path) -> str:
     url = f'sqlite:///{tmp_path / "apok.db"}'
     db.init(url).migrate()
+    events.relay.start()  # as main.py does: committed changes reach this process's bus
     return url
 
 
@@ -96,6 +97,7 @@ def _fresh_postgres(url: str) -> str:
     tables = ', '.join(t.name for t in SQLModel.metadata.sorted_tables)
     with database.engine.begin() as conn:
         conn.execute(text(f'TRUNCATE {tables} RESTART IDENTITY CASCADE'))
+    events.relay.start()  # as main.py does: committed changes reach this process's bus
     return url
 
 

@@ -19,6 +19,7 @@ from apok_ui.services import Actor, Forbidden, ServiceError
 from apok_ui.services import administrasi as admin
 from apok_ui.services.audit import record_view
 from models import AuditLog, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas, Riwayat, Status
+from models import workflow as wf
 from models.akses import BUKAN_KECAMATAN_ANDA, HANYA_SUPERADMIN, SUPERADMIN_TIDAK_MEMPROSES, Kelola
 from models.tables import LayananKecamatan, LoginGagal
 from models.workflow import DEFAULT_TAHAPAN, Aksi
@@ -100,7 +101,7 @@ def spec_allows(peran: Peran, own: bool, aksi: Aksi | str, p: Pengurusan) -> boo
     if aksi is Aksi.REVISI:
         return peran is Peran.ADMIN and status is Status.REVISI
     if aksi is Aksi.CETAK:
-        return peran is Peran.ADMIN and status in (Status.SELESAI, Status.DISERAHKAN)
+        return peran is Peran.ADMIN and status in wf.TERBIT
     return peran is Peran.ADMIN and status is Status.SELESAI  # SERAHKAN
 
 

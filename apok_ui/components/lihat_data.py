@@ -17,6 +17,7 @@ from apok_ui.components.aksi import announce, dispose_on_close, perform, tell
 from apok_ui.components.keputusan import keputusan
 from apok_ui.components.penyerahan import cetak_button, serahkan_button
 from apok_ui.components.revisi import revisi_dialog
+from apok_ui.components.status_chip import LANGKAH
 from apok_ui.components.status_pengurusan import status_pengurusan
 from apok_ui.queries import detail as queries_detail
 from apok_ui.queries.detail import Detail
@@ -32,7 +33,6 @@ TABS = (
     ('berkas', 'Berkas Persyaratan', 'attach_file'),
     ('status', 'Status Pengurusan', 'timeline'),
 )
-DONE = {Aksi.SETUJUI: 'disetujui', Aksi.TOLAK: 'ditolak'}
 Changed = Callable[[], Awaitable[None]]
 
 
@@ -158,7 +158,7 @@ class LihatData:
         nomor = self.detail.nomor_pendaftaran
         await self._after_change()
         if error is None:
-            announce(self.client, f'Pengurusan {nomor} {DONE[aksi]}.')
+            announce(self.client, f'Pengurusan {nomor} {LANGKAH[aksi].chip.lower()}.')
 
     def _open_revisi(self) -> None:
         revisi_dialog(self.detail, self._revise)

@@ -1,12 +1,14 @@
-"""Coloured chips for an application's status and for each step of Status Pengurusan."""
+"""How statuses and Riwayat steps look, in one place: the coloured chips of queues, Lihat Data and Lacak, and the
+words of each step of Status Pengurusan."""
 
 from __future__ import annotations
 
 from html import escape
+from typing import NamedTuple
 
 from nicegui import ui
 
-from models import Peran, Status
+from models import Aksi, Peran, Status
 
 CHIP = 'inline-block rounded px-2 py-0.5 text-xs font-medium text-white leading-5'
 # Quasar colour names, so the chips follow theme.apply()'s palette.
@@ -18,18 +20,29 @@ STATUS_COLOR = {
     Status.DISERAHKAN: 'secondary',
     Status.DIBATALKAN: 'grey-7',
 }
+
+
+class Tampilan(NamedTuple):
+    """How one kind of Riwayat step reads: its chip, the chip's colour, and the step's name when it happens outside
+    the verification chain ('' for a stage's own decision, which is named by its stage)."""
+
+    chip: str
+    color: str
+    nama: str = ''
+
+
 # The seed manual's colours: green Disetujui, red Ditolak, grey Menunggu.
-LANGKAH_CHIP = {
-    'diajukan': ('Diajukan', 'primary'),
-    'disetujui': ('Disetujui', 'positive'),
-    'ditolak': ('Ditolak', 'negative'),
-    'direvisi': ('Direvisi', 'warning'),
-    'diperbaiki': ('Diperbaiki', 'primary'),
-    'dicetak': ('Dicetak', 'secondary'),
-    'diserahkan': ('Diserahkan', 'secondary'),
-    'dibatalkan': ('Dibatalkan', 'grey-7'),
-    'menunggu': ('Menunggu', 'grey-6'),
+LANGKAH = {
+    Aksi.AJUKAN: Tampilan('Diajukan', 'primary', 'Pengajuan'),
+    Aksi.SETUJUI: Tampilan('Disetujui', 'positive'),
+    Aksi.TOLAK: Tampilan('Ditolak', 'negative'),
+    Aksi.REVISI: Tampilan('Direvisi', 'warning'),
+    Aksi.PERBAIKI: Tampilan('Diperbaiki', 'primary', 'Perbaikan'),
+    Aksi.CETAK: Tampilan('Dicetak', 'secondary', 'Cetak'),
+    Aksi.SERAHKAN: Tampilan('Diserahkan', 'secondary', 'Penyerahan'),
+    Aksi.BATALKAN: Tampilan('Dibatalkan', 'grey-7', 'Pembatalan'),
 }
+MENUNGGU = Tampilan('Menunggu', 'grey-6')  # a stage still to come
 
 
 def status_text(status: Status, peran_menunggu: str | None = None) -> str:
@@ -54,7 +67,7 @@ def status_chip_html(status: Status, classes: str = '') -> str:
     return f'<div class="{CHIP} bg-{STATUS_COLOR[status]} {classes}">{escape(status_text(status))}</div>'
 
 
-def langkah_chip(aksi: str) -> ui.label:
-    """Show one Riwayat action (or 'menunggu' for a stage still to come) as a coloured chip."""
-    label, color = LANGKAH_CHIP.get(aksi, (aksi.title(), 'grey-7'))
-    return chip(label, color).mark(f'langkah-{aksi}')
+def langkah_chip(aksi: Aksi | None) -> ui.label:
+    """Show one Riwayat action (None: a stage still to come, Menunggu) as a coloured chip."""
+    look = LANGKAH[aksi] if aksi is not None else MENUNGGU
+    return chip(look.chip, look.color).mark(f'langkah-{aksi.value if aksi is not None else "menunggu"}')

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from apok_ui.components.status_chip import langkah_chip
+from apok_ui.components.status_chip import LANGKAH, langkah_chip
 from apok_ui.queries.detail import Detail, Langkah
-from models import Peran, Status
+from models import Aksi, Peran
 from models import workflow as wf
 from models.waktu import format_waktu
 
@@ -23,7 +23,7 @@ SPAN = 'col-span-2 md:col-span-1 min-w-0'
 
 def status_pengurusan(d: Detail) -> None:
     """Show the application's Status Pengurusan table."""
-    if d.status in (Status.SELESAI, Status.DISERAHKAN):
+    if d.status in wf.TERBIT:
         _selesai(d)
     with ui.element('div').classes('w-full rounded-lg border border-gray-200 overflow-hidden').props('role=table'):
         with ui.element('div').classes(HEADER).props('role=row'):
@@ -51,29 +51,20 @@ def _waiting_stages(d: Detail) -> list[int]:
     return list(range(d.tahap, len(d.tahapan)))
 
 
-# Steps outside the verification chain, named by what happened.
-OUTSIDE_CHAIN = {
-    'diajukan': 'Pengajuan',
-    'diperbaiki': 'Perbaikan',
-    'dibatalkan': 'Pembatalan',
-    'dicetak': 'Cetak',
-    'diserahkan': 'Penyerahan',
-}
-
-
-def _tahap(tahap: int | None, peran: str | None, aksi: str = '') -> str:
+def _tahap(tahap: int | None, peran: str | None, aksi: Aksi | None = None) -> str:
+    """Return the step's name: its stage in the chain, else what happened (Pengajuan, Cetak, …), else who acted."""
     if peran is not None and tahap is not None:
         return f'Tahap {tahap + 1} · {Peran(peran).label}'
-    return OUTSIDE_CHAIN.get(aksi, Peran(peran).label if peran else 'Pemohon')
+    return (LANGKAH[aksi].nama if aksi else '') or (Peran(peran).label if peran else 'Pemohon')
 
 
 def _langkah(langkah: Langkah) -> None:
     with ui.element('div').classes(ROW).props('role=row').mark(f'riwayat riwayat-{langkah.aksi}'):
-        ui.label(_tahap(langkah.tahap, langkah.peran, langkah.aksi)).classes('font-medium min-w-0 md:order-1').props(
-            'role=cell'
-        )
+        ui.label(_tahap(langkah.tahap, langkah.peran, Aksi(langkah.aksi))).classes(
+            'font-medium min-w-0 md:order-1'
+        ).props('role=cell')
         with ui.element('div').classes('md:order-3').props('role=cell'):
-            langkah_chip(langkah.aksi)
+            langkah_chip(Aksi(langkah.aksi))
         with ui.element('div').classes(SPAN + ' md:order-2').props('role=cell'):
             if langkah.petugas_nama:
                 ui.label(langkah.petugas_nama).classes('text-sm')
@@ -96,5 +87,5 @@ def _menunggu(tahap: int, peran: str) -> None:
     with ui.element('div').classes(ROW + ' bg-gray-50').props('role=row').mark('riwayat riwayat-menunggu'):
         ui.label(_tahap(tahap, peran)).classes('font-medium min-w-0 md:order-1').props('role=cell')
         with ui.element('div').classes('md:order-3').props('role=cell'):
-            langkah_chip('menunggu')
+            langkah_chip(None)
         ui.label('—').classes(SPAN + ' text-sm text-gray-500 md:order-2').props('role=cell')

@@ -12,7 +12,7 @@ from sqlalchemy import DateTime, func, select
 from apok_ui import db
 from models import Layanan, Pengurusan, Riwayat
 from models import workflow as wf
-from models.waktu import as_utc, is_overdue, now, start_of_wib_day, to_wib
+from models.waktu import as_utc, now, start_of_wib_day, to_wib
 
 STAGE_ORDER = tuple(r.value for r in wf.VERIFIER_ROLES)
 MEDIAN_DAYS = 30
@@ -36,7 +36,13 @@ def monitoring(kecamatan_id: int, at: datetime | None = None) -> Monitoring:
     at = at or now()
     with db.get().read() as session:
         waiting = session.execute(
-            select(Pengurusan.layanan_id, Pengurusan.peran_menunggu, Pengurusan.diajukan_at, Layanan.sla_hari_kerja)
+            select(
+                Pengurusan.layanan_id,
+                Pengurusan.peran_menunggu,
+                Pengurusan.status,
+                Pengurusan.diajukan_at,
+                Layanan.sla_hari_kerja,
+            )
             .join(Layanan, Layanan.id == Pengurusan.layanan_id)
             .where(Pengurusan.kecamatan_id == kecamatan_id, Pengurusan.peran_menunggu.is_not(None))
         ).all()
@@ -51,10 +57,10 @@ def monitoring(kecamatan_id: int, at: datetime | None = None) -> Monitoring:
     per_stage = dict.fromkeys(STAGE_ORDER, 0)
     per_layanan: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGE_ORDER, 0))
     overdue_per_stage = dict.fromkeys(STAGE_ORDER, 0)
-    for layanan_id, role, diajukan_at, sla in waiting:
+    for layanan_id, role, status, diajukan_at, sla in waiting:
         per_stage[role] += 1
         per_layanan[layanan_id][role] += 1
-        if is_overdue(diajukan_at, sla, at):
+        if wf.lewat_sla(status, diajukan_at, sla, at):
             overdue_per_stage[role] += 1
     rows = sorted(((names[k], v) for k, v in per_layanan.items()), key=lambda item: item[0])
     medians = {role: (statistics.median(d) if d else None) for role, d in durations.items()}

@@ -15,7 +15,7 @@ from apok_ui import db
 from models import Kecamatan, Layanan, Pengurusan, Peran, Petugas, Status, Tab
 from models import workflow as wf
 from models.pencarian import Jenis, classify
-from models.waktu import is_overdue, now
+from models.waktu import now
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -175,7 +175,7 @@ def queue(
             r[9],
             Status(r[10]),
             r[11],
-            Status(r[10]) in wf.IN_CHAIN and is_overdue(r[4], r[12], at),
+            wf.lewat_sla(r[10], r[4], r[12], at),
             r[13],
         )
         for r in result

@@ -105,7 +105,7 @@ def update_petugas(*, actor: Actor, petugas_id: int, data: DataPetugas, ip: str 
     """Change an officer's NIP, name, jabatan, role or kecamatan; a changed login or role ends their sessions."""
     values = _clean_petugas(data)
 
-    def act(session: Session, admin: Petugas) -> bool:
+    def act(session: Session, admin: Petugas) -> None:
         target = _target(session, petugas_id)
         changes = {k: (getattr(target, k), v) for k, v in values.items() if getattr(target, k) != v}
         refuse(akses.account_change_refusal(admin.id, target.id, AksiAkun.UBAH, peran_berubah='peran' in changes))
@@ -128,10 +128,10 @@ def update_petugas(*, actor: Actor, petugas_id: int, data: DataPetugas, ip: str 
             detail=detail,
             kecamatan_id=target.kecamatan_id,
         )
-        return ends_sessions
+        if ends_sessions:
+            events.record_sessions_ended(session, target.id)
 
-    if admin_action(actor, Kelola.PETUGAS, 'petugas_ubah', f'petugas:{petugas_id}', act):
-        events.publish_petugas(petugas_id)
+    admin_action(actor, Kelola.PETUGAS, 'petugas_ubah', f'petugas:{petugas_id}', act)
 
 
 def deactivate_petugas(*, actor: Actor, petugas_id: int, ip: str = '') -> None:
@@ -145,9 +145,9 @@ def deactivate_petugas(*, actor: Actor, petugas_id: int, ip: str = '') -> None:
         target.aktif = False
         target.sesi_versi += 1
         _audit_target(session, 'petugas_nonaktif', admin, target, ip)
+        events.record_sessions_ended(session, target.id)
 
     admin_action(actor, Kelola.PETUGAS, 'petugas_nonaktif', f'petugas:{petugas_id}', act)
-    events.publish_petugas(petugas_id)
 
 
 def activate_petugas(*, actor: Actor, petugas_id: int, ip: str = '') -> None:
@@ -178,9 +178,9 @@ def reset_password(*, actor: Actor, petugas_id: int, ip: str = '') -> str:
         target.sesi_versi += 1
         login_throttle.clear(session, nip=target.nip)  # the new password may be tried at once, from anywhere
         _audit_target(session, 'reset_password', admin, target, ip)
+        events.record_sessions_ended(session, target.id)
 
     admin_action(actor, Kelola.PETUGAS, 'reset_password', f'petugas:{petugas_id}', act)
-    events.publish_petugas(petugas_id)
     return password
 
 

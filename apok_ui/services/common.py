@@ -1,4 +1,4 @@
-"""The steps every service shares: who is acting, the guarded transition, Riwayat rows, counters and audit rows."""
+"""The steps every service shares: who is acting, the one guarded transition, counters and audit rows."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from apok_ui import db
+from apok_ui import db, events
 from apok_ui.events import Perubahan
 from apok_ui.services.errors import STALE_MESSAGE, Forbidden, Invalid, NotFound, Stale
 from models import AuditLog, Pengurusan, Penomoran, Peran, Petugas, Riwayat, akses
@@ -98,39 +98,38 @@ def transition(
     extra: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> Perubahan:
-    """Apply one workflow action: check it, update the row only if nobody changed it since, and add its Riwayat."""
+    """Apply one workflow action, the submission that creates the application included.
+
+    It checks the action (models.akses, models.workflow), changes the row only if nobody changed it since (a new
+    application is inserted), and adds in the same transaction the action's Riwayat row and its change record, from
+    which every open page hears of it after the commit (apok_ui/events.py). No service moves a state otherwise.
+    """
     at = at or now()
-    before = pengurusan.posisi
+    before = pengurusan.posisi if pengurusan.id is not None else None  # None: the submission creates it
     if seen_version is not None and pengurusan.version != seen_version:
         raise Stale(STALE_MESSAGE)
     officer = session.get(Petugas, petugas_id) if petugas_id is not None else None
-    reason = akses.refusal(peran, officer.kecamatan_id if officer else None, aksi, pengurusan.kecamatan_id, before)
-    if reason:
-        raise Forbidden(reason)
-    after = wf.next_posisi(aksi, before)
+    refuse(akses.refusal(peran, officer.kecamatan_id if officer else None, aksi, pengurusan.kecamatan_id, before))
+    after = wf.next_posisi(aksi, before) if before else wf.start(pengurusan.tahapan)
     values: dict[str, Any] = {
         'status': after.status.value,
         'tahap': after.tahap,
         'peran_menunggu': after.waiting_role.value if after.waiting_role else None,
-        'version': pengurusan.version + 1,
+        'version': pengurusan.version + 1 if before else 1,
         'diubah_at': at,
         **(extra or {}),
     }
-    if (after.status, after.tahap) != (before.status, before.tahap):
+    if before is None or (after.status, after.tahap) != (before.status, before.tahap):
         values['menunggu_sejak'] = at
-    # The version condition makes concurrent actions on one application safe: exactly one of them matches.
-    result = session.execute(
-        update(Pengurusan)
-        .where(Pengurusan.id == pengurusan.id, Pengurusan.version == pengurusan.version)
-        .values(**values)
-    )
-    if result.rowcount != 1:
-        raise Stale(STALE_MESSAGE)
+    if before is None:
+        _insert(session, pengurusan, values)
+    else:
+        _update_unless_changed(session, pengurusan, values)
     session.add(
         Riwayat(
             pengurusan_id=pengurusan.id,
             aksi=aksi.value,
-            tahap=before.tahap if before.status in wf.IN_CHAIN else None,
+            tahap=before.tahap if before and before.status in wf.IN_CHAIN else None,
             peran=peran.value if peran else None,
             petugas_id=petugas_id,
             pelaku='petugas' if petugas_id else 'pemohon',
@@ -141,7 +140,7 @@ def transition(
         )
     )
     session.flush()
-    return Perubahan(
+    change = Perubahan(
         pengurusan_id=pengurusan.id,
         nomor_pendaftaran=pengurusan.nomor_pendaftaran,
         kecamatan_id=pengurusan.kecamatan_id,
@@ -149,9 +148,29 @@ def transition(
         aksi=aksi.value,
         status=after.status.value,
         peran_menunggu=values['peran_menunggu'],
-        peran_sebelum=before.waiting_role.value if before.waiting_role else None,
+        peran_sebelum=before.waiting_role.value if before and before.waiting_role else None,
         version=values['version'],
     )
+    events.record(session, change)
+    return change
+
+
+def _insert(session: Session, pengurusan: Pengurusan, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(pengurusan, name, value)
+    session.add(pengurusan)
+    session.flush()
+
+
+def _update_unless_changed(session: Session, pengurusan: Pengurusan, values: dict[str, Any]) -> None:
+    # The version condition makes concurrent actions on one application safe: exactly one of them matches.
+    result = session.execute(
+        update(Pengurusan)
+        .where(Pengurusan.id == pengurusan.id, Pengurusan.version == pengurusan.version)
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        raise Stale(STALE_MESSAGE)
 
 
 def next_number(session: Session, kunci: str) -> int:

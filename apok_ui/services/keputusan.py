@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session
 
-from apok_ui import db, events
+from apok_ui import db
 from apok_ui.events import Perubahan
 from apok_ui.services.common import Actor, audit_refusal, load_actor, load_for_officer, next_number, transition
 from apok_ui.services.errors import Forbidden, Invalid, NotFound
@@ -147,7 +147,8 @@ def _move(session: Session, petugas: Petugas, pengurusan: Pengurusan, aksi: wf.A
 def _officer_action(
     actor: Actor, pengurusan_id: int, aksi: wf.Aksi, act: Callable[[Session, Petugas, Pengurusan], Perubahan]
 ) -> Perubahan:
-    """Run one officer action in one write transaction, then publish it; refusals leave only an audit row."""
+    """Run one officer action in one write transaction (its change record included); refusals leave only an audit
+    row."""
     try:
         with db.get().write() as session:
             petugas = load_actor(session, actor)
@@ -156,7 +157,6 @@ def _officer_action(
     except (Forbidden, NotFound) as error:
         audit_refusal(actor, aksi.value, f'pengurusan:{pengurusan_id}', str(error))
         raise
-    events.publish(change)
     return change
 
 

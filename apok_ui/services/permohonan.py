@@ -7,14 +7,14 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from apok_ui import berkas, db, events
+from apok_ui import berkas, db
 from apok_ui.berkas import BerkasError, Unggahan
 from apok_ui.events import Perubahan
 from apok_ui.services import batas
 from apok_ui.services.administrasi_layanan import layanan_dibuka
 from apok_ui.services.common import next_number, transition
 from apok_ui.services.errors import Invalid, NotFound
-from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Riwayat
+from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan
 from models import workflow as wf
 from models.penomoran import counter_key_pendaftaran, format_nomor_pendaftaran
 from models.permohonan import FIELD_LABELS, DataPemohon, InvalidForm, clean_pemohon, plan_revision
@@ -72,8 +72,6 @@ def submit(
             if ip is not None:
                 batas.check_nik(session, clean.nik, at)
             seq = next_number(session, counter_key_pendaftaran(kecamatan.kode, at))
-            status, tahap = wf.start()
-            tahapan = list(layanan.tahapan)
             pengurusan = Pengurusan(
                 nomor_pendaftaran=format_nomor_pendaftaran(kecamatan.kode, at, seq),
                 layanan_id=layanan.id,
@@ -81,45 +79,25 @@ def submit(
                 kelurahan_id=kelurahan_id,
                 **{name: getattr(clean, name) for name in FIELD_LABELS},
                 isian=clean.isian,
-                status=status.value,
-                tahap=tahap,
-                tahapan=tahapan,
-                peran_menunggu=tahapan[tahap],
-                diajukan_at=at,
-                menunggu_sejak=at,
-                diubah_at=at,
+                tahapan=list(layanan.tahapan),
             )
-            session.add(pengurusan)
-            session.flush()
+            transition(
+                session,
+                pengurusan,
+                wf.Aksi.AJUKAN,
+                seen_version=None,
+                peran=None,
+                petugas_id=None,
+                extra={'diajukan_at': at},
+                at=at,
+            )
             _add_berkas(session, pengurusan.id, stored, at)
-            session.add(
-                Riwayat(
-                    pengurusan_id=pengurusan.id,
-                    aksi=wf.Aksi.AJUKAN.value,
-                    tahap=None,
-                    pelaku='pemohon',
-                    status_sesudah=status.value,
-                    waktu=at,
-                )
-            )
             result = Pendaftaran(pengurusan.id, pengurusan.nomor_pendaftaran)
-            change = Perubahan(
-                pengurusan.id,
-                pengurusan.nomor_pendaftaran,
-                kecamatan.id,
-                layanan.id,
-                wf.Aksi.AJUKAN.value,
-                status.value,
-                tahapan[tahap],
-                None,
-                pengurusan.version,
-            )
     except BaseException:
         _discard(stored)
         if ip is not None:
             batas.release_submission(ip)
         raise
-    events.publish(change)
     return result
 
 
@@ -158,7 +136,6 @@ def resubmit(
     except BaseException:
         _discard(stored)
         raise
-    events.publish(change)
     return change
 
 
@@ -176,7 +153,6 @@ def cancel(*, nomor_pendaftaran: str, nik: str, at: datetime | None = None) -> P
             keterangan='Dibatalkan oleh pemohon',
             at=at,
         )
-    events.publish(change)
     return change
 
 

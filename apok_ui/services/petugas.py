@@ -172,8 +172,8 @@ def change_password(
         if keep_sesi_id is not None:
             keep_sesi(session, petugas_id=petugas.id, sesi_id=keep_sesi_id, sesi_versi=petugas.sesi_versi)
         audit(session, 'ganti_password', petugas=petugas, objek=f'petugas:{petugas.id}', ip=ip)
+        events.record_sessions_ended(session, petugas.id)
         versi = petugas.sesi_versi
-    events.publish_petugas(actor.petugas_id)
     return versi
 
 

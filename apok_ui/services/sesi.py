@@ -141,8 +141,7 @@ def end_sesi(*, actor: Actor, sesi_id: int, alasan: Akhir = Akhir.KELUAR, ip: st
         if ended:
             aksi = 'logout' if alasan is Akhir.KELUAR else 'sesi_diakhiri'
             audit(session, aksi, petugas=petugas, objek=f'sesi:{row.id}', ip=ip, detail=f'petugas:{row.petugas_id}')
-    if ended:
-        events.publish_petugas(row.petugas_id)
+            events.record_sessions_ended(session, row.petugas_id)
 
 
 def end_all_sesi(*, actor: Actor, petugas_id: int, ip: str = '') -> int:
@@ -165,7 +164,7 @@ def end_all_sesi(*, actor: Actor, petugas_id: int, ip: str = '') -> int:
             detail=f'{ended} sesi',
             kecamatan_id=target.kecamatan_id,
         )
-    events.publish_petugas(petugas_id)
+        events.record_sessions_ended(session, petugas_id)
     return ended
 
 
