@@ -24,7 +24,8 @@ CAMAT_SUDAH_ADA = (
     'Kecamatan ini sudah memiliki Camat aktif. Nonaktifkan Camat lama, atau tandai petugas ini sebagai Plt./Plh. Camat.'
 )
 WATCHERS = (Peran.CAMAT, Peran.SEKCAM)  # who watches the kecamatan's work live (SPEC: the Camat, and the Sekcam)
-PELAKSANA_RE = re.compile(r'^\s*(plt|plh)\b\.?', re.IGNORECASE)
+PELAKSANA = ('Plt.', 'Plh.')  # the prefixes of an acting official's jabatan: Pelaksana Tugas, Pelaksana Harian
+PELAKSANA_RE = re.compile(rf'^\s*({"|".join(p.rstrip(".") for p in PELAKSANA)})\b\.?', re.IGNORECASE)
 
 
 class Kelola(LabelledEnum):
@@ -139,6 +140,16 @@ def account_change_refusal(actor_id: int, target_id: int, aksi: AksiAkun, *, per
 def is_pelaksana(jabatan: str) -> bool:
     """Return whether a jabatan names an acting official (Plt. or Plh.), e.g. 'Plt. Camat Batam Kota'."""
     return bool(PELAKSANA_RE.match(jabatan or ''))
+
+
+def split_pelaksana(jabatan: str) -> tuple[str, str]:
+    """Return a jabatan's acting prefix as PELAKSANA spells it ('' if none) and the rest: 'plt camat' → ('Plt.',
+    'camat')."""
+    match = PELAKSANA_RE.match(jabatan or '')
+    if match is None:
+        return '', (jabatan or '').strip()
+    prefix = next(p for p in PELAKSANA if p.rstrip('.').lower() == match.group(1).lower())
+    return prefix, jabatan[match.end() :].strip()
 
 
 def camat_refusal(*, peran: Peran, aktif: bool, jabatan: str, other_active_camat_jabatan: list[str]) -> str | None:

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from apok_ui import db, services
 from apok_ui.security import BLOCK_AFTER_FAILURES
 from apok_ui.services import LoginRefused
+from models.akses import CAMAT_SUDAH_ADA
 from models.waktu import now
 from tests.conftest import PG_ADMIN, _postgres_available, submit
 
@@ -46,6 +47,16 @@ def test_petugas_tambah_adds_an_officer_who_can_then_log_in(tmp_path):
     assert f'petugas {NIP} (camat) added' in result.stdout
     db.init(f'sqlite:///{tmp_path / "data" / "apok.db"}')
     assert services.authenticate(nip=NIP, password='Rahasia2026').petugas_id == 1
+
+
+def test_petugas_tambah_refuses_a_second_active_definitive_camat_as_the_admin_page_does(tmp_path):
+    assert add_officer(tmp_path, 'camat', '--kecamatan', 'Batam Kota').returncode == 0
+    second = ('petugas', 'tambah', '--nip', '197002022000031006', '--nama', 'Tengku Said', '--peran', 'camat')
+    refused = run(tmp_path, *second, '--kecamatan', 'Batam Kota', stdin='Rahasia2026\n')
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == f'apok: {CAMAT_SUDAH_ADA}'
+    acting = run(tmp_path, *second, '--kecamatan', 'Batam Kota', '--jabatan', 'Plt. Camat', stdin='Rahasia2026\n')
+    assert acting.returncode == 0, acting.stderr
 
 
 @pytest.mark.parametrize(

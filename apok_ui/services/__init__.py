@@ -1,6 +1,7 @@
 """The only code that changes data: one function per action, each checking workflow, role, kecamatan and version,
 writing its Riwayat row in the same transaction, then publishing the live event."""
 
+from apok_ui.services.administrasi import create_petugas
 from apok_ui.services.common import Actor
 from apok_ui.services.errors import Forbidden, Invalid, NotFound, ServiceError, Stale
 from apok_ui.services.keputusan import approve, hand_over, record_print, reject, revise
@@ -10,7 +11,6 @@ from apok_ui.services.petugas import (
     Masuk,
     authenticate,
     change_password,
-    create_petugas,
     unlock_login,
 )
 from apok_ui.services.referensi import seed_reference

@@ -10,10 +10,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from apok_ui import events
-from apok_ui.security import hash_password
+from apok_ui import db, events
+from apok_ui.security import hash_password, password_problem
 from apok_ui.services import login_throttle
 from apok_ui.services.administrasi_layanan import save_layanan, set_layanan_kecamatan
 from apok_ui.services.administrasi_wilayah import add_kecamatan, save_kelurahan, update_kecamatan
@@ -30,6 +30,7 @@ __all__ = [  # the whole administration in one import; kecamatan and layanan liv
     'add_kecamatan',
     'add_petugas',
     'authorize',
+    'create_petugas',
     'deactivate_petugas',
     'reset_password',
     'save_kelurahan',
@@ -42,7 +43,6 @@ __all__ = [  # the whole administration in one import; kecamatan and layanan liv
 ]
 PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyz'
 PASSWORD_DIGITS = '23456789'
-PELAKSANA = ('Plt.', 'Plh.')
 
 
 @dataclass(frozen=True)
@@ -82,23 +82,36 @@ def add_petugas(*, actor: Actor, data: DataPetugas, ip: str = '') -> PetugasBaru
     password_hash = hash_password(password)
 
     def act(session: Session, admin: Petugas) -> PetugasBaru:
-        _check_nip_free(session, values['nip'], None)
-        _check_camat(session, None, values, aktif=True)
-        petugas = Petugas(**values, password_hash=password_hash, wajib_ganti_password=True)
-        session.add(petugas)
-        session.flush()
-        audit(
-            session,
-            'petugas_tambah',
-            petugas=admin,
-            objek=f'petugas:{petugas.id}',
-            ip=ip,
-            detail=f'{petugas.nip} {petugas.nama} ({petugas.peran})',
-            kecamatan_id=petugas.kecamatan_id,
-        )
+        petugas = _insert_petugas(session, values, password_hash, wajib_ganti_password=True, oleh=admin, ip=ip)
         return PetugasBaru(petugas.id, password)
 
     return admin_action(actor, Kelola.PETUGAS, 'petugas_tambah', 'petugas:baru', act)
+
+
+def create_petugas(
+    *,
+    nip: str,
+    nama: str,
+    peran: str,
+    kecamatan: str | None,
+    password: str,
+    jabatan: str = '',
+    password_hash: str | None = None,
+    wajib_ganti_password: bool = False,
+) -> Petugas:
+    """Add an officer from the command line, the demo or a test, by the rules of add_petugas (NIP, name, role,
+    kecamatan by name, one active definitive Camat); a jabatan starting Plt./Plh. is an acting official's. The
+    password is given, or its hash (to skip the slow hashing)."""
+    role = _role(peran)
+    pelaksana, jabatan = akses.split_pelaksana(jabatan)
+    values = _clean_petugas(DataPetugas(nip, nama, role.value, _kecamatan_id(kecamatan, role), jabatan, pelaksana))
+    if password_hash is None:
+        problem = password_problem(password)
+        if problem:
+            raise Invalid(problem)
+        password_hash = hash_password(password)
+    with db.get().write() as session:
+        return _insert_petugas(session, values, password_hash, wajib_ganti_password=wajib_ganti_password)
 
 
 def update_petugas(*, actor: Actor, petugas_id: int, data: DataPetugas, ip: str = '') -> None:
@@ -237,7 +250,7 @@ def _clean_petugas(data: DataPetugas) -> dict:
         peran = None
     if peran is not None and peran is not Peran.SUPERADMIN and data.kecamatan_id is None:
         errors['kecamatan_id'] = 'Pilih kecamatan petugas.'
-    if data.pelaksana and (data.pelaksana not in PELAKSANA or peran is not Peran.CAMAT):
+    if data.pelaksana and (data.pelaksana not in akses.PELAKSANA or peran is not Peran.CAMAT):
         errors['pelaksana'] = 'Plt./Plh. hanya untuk Camat.'
     try:
         jabatan = check_text(data.jabatan, field='Jabatan', max_len=90, required=False)
@@ -251,6 +264,54 @@ def _clean_petugas(data: DataPetugas) -> dict:
     values['kecamatan_id'] = None if peran is Peran.SUPERADMIN else data.kecamatan_id
     values['jabatan'] = f'{data.pelaksana} {base}' if data.pelaksana else base
     return values
+
+
+def _insert_petugas(
+    session: Session,
+    values: dict,
+    password_hash: str,
+    *,
+    wajib_ganti_password: bool,
+    oleh: Petugas | None = None,
+    ip: str = '',
+) -> Petugas:
+    """Add the officer of checked values, after the checks that need the database; audited as done by `oleh` (the
+    administrator), or by the new officer when added outside the app."""
+    _check_nip_free(session, values['nip'], None)
+    _check_camat(session, None, values, aktif=True)
+    petugas = Petugas(**values, password_hash=password_hash, wajib_ganti_password=wajib_ganti_password)
+    session.add(petugas)
+    session.flush()
+    audit(
+        session,
+        'petugas_tambah',
+        petugas=oleh or petugas,
+        objek=f'petugas:{petugas.id}',
+        ip=ip,
+        detail=f'{petugas.nip} {petugas.nama} ({petugas.peran})',
+        kecamatan_id=petugas.kecamatan_id,
+    )
+    return petugas
+
+
+def _role(peran: str) -> Peran:
+    try:
+        return Peran((peran or '').strip().lower())
+    except ValueError:
+        names = ', '.join(r.value for r in Peran)
+        raise Invalid(f'Peran tidak dikenal: {peran!r} (pilih {names}).') from None
+
+
+def _kecamatan_id(nama: str | None, role: Peran) -> int | None:
+    """Return the id of a kecamatan named as the command line names it (any case); none for a superadmin."""
+    if role is Peran.SUPERADMIN and not nama:
+        return None
+    with db.get().read() as session:
+        found = session.exec(select(Kecamatan.id).where(func.lower(Kecamatan.nama) == (nama or '').strip().lower()))
+        kecamatan_id = found.first()
+    if kecamatan_id is None:
+        raise Invalid(f'Kecamatan tidak dikenal: {nama!r}.')
+    return kecamatan_id
 
 
 def _values_of(petugas: Petugas) -> dict:

@@ -1,11 +1,14 @@
-"""Officer accounts: create, log in (throttled per source, apok_ui.services.login_throttle), change password."""
+"""Officer accounts: log in (throttled per source, apok_ui.services.login_throttle), change password.
+
+Officers are added by services.administrasi (add_petugas in the app, create_petugas elsewhere).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from apok_ui import db, events
 from apok_ui.security import MAX_PASSWORD_BYTES, hash_password, password_problem, verify_password
@@ -13,8 +16,8 @@ from apok_ui.services import login_throttle
 from apok_ui.services.common import Actor, audit, load_actor
 from apok_ui.services.errors import Forbidden, Invalid
 from apok_ui.services.sesi import keep_sesi
-from models import Kecamatan, Peran, Petugas
-from models.validasi import InvalidValue, check_nama, check_nip
+from models import Petugas
+from models.validasi import InvalidValue, check_nip
 from models.waktu import now
 
 LOGIN_FAILED = 'NIP atau password salah.'
@@ -36,48 +39,6 @@ class LoginRefused(Forbidden):
 
     None of them depends on whether the NIP exists.
     """
-
-
-def create_petugas(
-    *,
-    nip: str,
-    nama: str,
-    peran: str,
-    kecamatan: str | None,
-    password: str,
-    jabatan: str = '',
-    password_hash: str | None = None,
-    wajib_ganti_password: bool = False,
-) -> Petugas:
-    """Add an officer; refuses a bad NIP, an unknown role or kecamatan, a weak password, or a NIP in use."""
-    try:
-        nip = check_nip(nip)
-        nama = check_nama(nama)
-    except InvalidValue as error:
-        raise Invalid(str(error)) from None
-    role = _role(peran)
-    if password_hash is None:
-        problem = password_problem(password)
-        if problem:
-            raise Invalid(problem)
-        password_hash = hash_password(password)
-    with db.get().write() as session:
-        kecamatan_id = _kecamatan_id(session, kecamatan, role)
-        if session.exec(select(Petugas).where(Petugas.nip == nip)).first():
-            raise Invalid(f'NIP {nip} sudah terdaftar.')
-        petugas = Petugas(
-            nip=nip,
-            nama=nama,
-            peran=role.value,
-            jabatan=jabatan or role.label,
-            kecamatan_id=kecamatan_id,
-            password_hash=password_hash,
-            wajib_ganti_password=wajib_ganti_password,
-        )
-        session.add(petugas)
-        session.flush()
-        audit(session, 'petugas_tambah', petugas=petugas, objek=f'petugas:{petugas.id}', detail=f'{role.value}')
-    return petugas
 
 
 def authenticate(*, nip: str, password: str, ip: str = '', perangkat: str = '', at: datetime | None = None) -> Masuk:
@@ -181,20 +142,3 @@ def count_petugas() -> int:
     """Return how many officers exist (a fresh database has none)."""
     with db.get().read() as session:
         return session.exec(select(func.count()).select_from(Petugas)).one()
-
-
-def _role(peran: str) -> Peran:
-    try:
-        return Peran((peran or '').strip().lower())
-    except ValueError:
-        names = ', '.join(r.value for r in Peran)
-        raise Invalid(f'Peran tidak dikenal: {peran!r} (pilih {names}).') from None
-
-
-def _kecamatan_id(session: Session, nama: str | None, role: Peran) -> int | None:
-    if role is Peran.SUPERADMIN and not nama:
-        return None
-    found = session.exec(select(Kecamatan).where(func.lower(Kecamatan.nama) == (nama or '').strip().lower())).first()
-    if found is None:
-        raise Invalid(f'Kecamatan tidak dikenal: {nama!r}.')
-    return found.id
