@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth
-from pages import petugas
+from apok_ui.components.guard import officer_page
+from apok_ui.components.workspace import show
+from apok_ui.components.workspace_state import PROFIL
+from apok_ui.queries.workspace import Officer
+from models.akses import OfficerPage
 
 
-async def page(ganti: str = '') -> RedirectResponse | None:
+async def page() -> RedirectResponse | None:
     """Show the workspace on Profil Petugas; while the password must be changed, the other tabs stay locked."""
-    officer = auth.current_officer()
-    if officer is None:
-        return auth.to_login()
-    await petugas.show(officer, tab=petugas.PROFIL, wajib_ganti=officer.wajib_ganti_password)
+    officer = await officer_page(OfficerPage.PROFIL)
+    if not isinstance(officer, Officer):
+        return officer
+    await show(officer, tab=PROFIL, wajib_ganti=officer.wajib_ganti_password)
     return None

@@ -10,8 +10,9 @@ from nicegui import ui
 from nicegui.testing import User
 
 from apok_ui import db, live, services
+from apok_ui.components import workspace
 from models import Pengurusan, Peran
-from tests.conftest import KEC_B, page_module, submit
+from tests.conftest import KEC_B, submit
 from tests.test_workspace import decide, login, open_lihat_data, until
 
 
@@ -163,16 +164,15 @@ async def test_my_own_decision_redraws_my_rows_once_though_it_also_arrives_as_a_
     user: User, app_people, monkeypatch: pytest.MonkeyPatch
 ):
     first, second = submit(seq=1), submit(seq=2)
-    petugas = page_module('petugas')
     draws, reloads = [], []
-    listing, reload = petugas.Workspace._listing, petugas.Workspace.reload
+    listing, reload = workspace.Workspace._listing, workspace.Workspace.reload
 
     async def reload_and_note(self, **kwargs):
         await reload(self, **kwargs)
         reloads.append(1)
 
-    monkeypatch.setattr(petugas.Workspace, '_listing', lambda self: draws.append(1) or listing(self))
-    monkeypatch.setattr(petugas.Workspace, 'reload', reload_and_note)
+    monkeypatch.setattr(workspace.Workspace, '_listing', lambda self: draws.append(1) or listing(self))
+    monkeypatch.setattr(workspace.Workspace, 'reload', reload_and_note)
     await login(user, app_people.of(Peran.ADMIN).nip)
     draws.clear()
     await open_lihat_data(user, first.nomor_pendaftaran)

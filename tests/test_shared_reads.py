@@ -8,9 +8,10 @@ import pytest
 from nicegui.testing import User
 
 from apok_ui import services
+from apok_ui.components import workspace
 from apok_ui.shared_reads import SharedReads
 from models import Peran
-from tests.conftest import page_module, submit
+from tests.conftest import submit
 from tests.test_workspace import login, until
 
 
@@ -36,9 +37,8 @@ async def test_a_burst_of_fifty_approvals_costs_an_open_page_at_most_two_reads(
     ids = [submit(seq=n).pengurusan_id for n in range(50)]
     await login(user, app_people.of(Peran.KASI).nip)
     reads = []
-    petugas = page_module('petugas')
-    real = petugas.read_view
-    monkeypatch.setattr(petugas, 'read_view', lambda *args: reads.append(1) or real(*args))
+    real = workspace.read_view
+    monkeypatch.setattr(workspace, 'read_view', lambda *args: reads.append(1) or real(*args))
     admin = app_people.of(Peran.ADMIN).actor
     for pengurusan_id in ids:  # one after another without yielding: the page sees a burst
         services.approve(actor=admin, pengurusan_id=pengurusan_id, version=1)

@@ -11,8 +11,9 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from apok_ui import db
+from apok_ui.components import workspace
 from models import AuditLog, Pengurusan, Peran, Riwayat
-from tests.conftest import KEC_B, PASSWORD, page_module, submit
+from tests.conftest import KEC_B, PASSWORD, submit
 
 
 def load(pengurusan_id: int) -> Pengurusan:
@@ -142,9 +143,8 @@ async def test_a_slow_answer_to_an_earlier_search_never_replaces_the_later_ones_
     budi = submit(seq=1, nama='Budi Santoso')
     siti = submit(seq=2, nama='Siti Rahayu')
     await login(user, app_people.of(Peran.ADMIN).nip)
-    petugas = page_module('petugas')
     release, finished = threading.Event(), []
-    read, reload = petugas.read_view, petugas.Workspace.reload
+    read, reload = workspace.read_view, workspace.Workspace.reload
 
     def slow_for_budi(kecamatan_id, key):
         if key.search == 'Budi':
@@ -153,10 +153,10 @@ async def test_a_slow_answer_to_an_earlier_search_never_replaces_the_later_ones_
 
     async def reload_and_note(self, **kwargs):
         await reload(self, **kwargs)
-        finished.append(self.search)
+        finished.append(self.state.search)
 
-    monkeypatch.setattr(petugas, 'read_view', slow_for_budi)
-    monkeypatch.setattr(petugas.Workspace, 'reload', reload_and_note)
+    monkeypatch.setattr(workspace, 'read_view', slow_for_budi)
+    monkeypatch.setattr(workspace.Workspace, 'reload', reload_and_note)
     user.find(marker='cari').type('Budi')
     user.find(marker='cari').clear().type('Siti')
     await user.should_see(marker=f'row-{siti.nomor_pendaftaran}')
