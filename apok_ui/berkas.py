@@ -16,13 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apok_ui import berkas_gambar, berkas_pemeriksa
+from models.jenis_berkas import CONTENT_TYPE, SEMUA_JENIS, jenis_of
 
 MAX_NAME_LENGTH = 255
-SIGNATURES = (
-    (b'%PDF-', 'pdf', 'application/pdf'),
-    (b'\x89PNG\r\n\x1a\n', 'png', 'image/png'),
-    (b'\xff\xd8\xff', 'jpg', 'image/jpeg'),
-)
 IMAGE_REFUSALS = {  # why a worker refused an image (berkas_gambar, berkas_pemeriksa), as a person reads it
     'besar': 'Gambar terlalu besar (resolusi berlebihan).',
     'rusak': 'Gambar rusak atau tidak dapat dibaca.',
@@ -97,9 +93,7 @@ def check_name(nama: str) -> str:
     return name
 
 
-def prepare(
-    isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = ('pdf', 'jpg', 'png')
-) -> tuple[bytes, BerkasInfo]:
+def prepare(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = SEMUA_JENIS) -> tuple[bytes, BerkasInfo]:
     """Return the bytes to store and what they are: images drawn anew (no EXIF location, no trailing payload).
 
     Images wait for a worker process: call this from a thread (the services run in one), not on the event loop.
@@ -111,7 +105,7 @@ def prepare(
     return clean, BerkasInfo(jenis, content_type, len(clean), hashlib.sha256(clean).hexdigest())
 
 
-async def accept(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = ('pdf', 'jpg', 'png')) -> bytes:
+async def accept(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = SEMUA_JENIS) -> bytes:
     """Return the bytes a form keeps for Kirim (images drawn anew), or raise BerkasError; for the event loop.
 
     The loop serves everyone else while the image waits for its worker, and no thread of NiceGUI's is held (logins
@@ -127,12 +121,12 @@ async def accept(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = ('pdf
 def _judge(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...]) -> tuple[str, str]:
     """Return the type an upload's bytes show (jenis, content type), after the checks that need no decoding."""
     check_size(len(isi), max_bytes=max_bytes)
-    kind = next(((jenis, ctype) for magic, jenis, ctype in SIGNATURES if isi.startswith(magic)), None)
-    if kind is None or kind[0] not in allowed:
+    jenis = jenis_of(isi)
+    if jenis is None or jenis not in allowed:
         raise BerkasError(f'Jenis berkas tidak diterima; unggah {jenis_text(allowed)}.')
-    if kind[0] == 'pdf' and b'%%EOF' not in isi[-2048:]:
+    if jenis == 'pdf' and b'%%EOF' not in isi[-2048:]:
         raise BerkasError('Berkas PDF rusak atau tidak lengkap.')
-    return kind
+    return jenis, CONTENT_TYPE[jenis]
 
 
 @contextmanager

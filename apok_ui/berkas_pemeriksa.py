@@ -24,6 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from apok_ui import berkas_gambar
 from apok_ui.berkas_gambar import Ditolak
+from models.jenis_berkas import TANDA
 
 # A core stays with the event loop. A worker peaks at 80 MB for the largest PNG and 220 MB for the worst image
 # allowed (a 16 MP progressive CMYK JPEG), so two at most keep an upload attack within a few hundred MB.
@@ -32,7 +33,6 @@ MAX_WAITING = 32  # images waiting or being drawn: about 20 s of work; beyond th
 WORKER_TIMEOUT = berkas_gambar.SECONDS * 2  # wall time; the worker's own CPU cap stops it first
 CAPPED = (-signal.SIGXCPU, -signal.SIGKILL)  # a worker stopped by its CPU cap or the kernel's OOM killer
 REFUSED = ('besar', 'rusak')  # what a worker may answer
-SIGNATURES = {'png': b'\x89PNG\r\n\x1a\n', 'jpg': b'\xff\xd8\xff'}
 MEMO_SIZE = 256
 MEMO_SMALL = 16 * 1024
 
@@ -90,7 +90,7 @@ def _draw_in_worker(isi: bytes, jenis: str) -> bytes:
         raise Ditolak('besar' if worker.returncode in CAPPED else 'gagal')
     if answer.get('kode') in REFUSED:
         raise Ditolak(answer['kode'])
-    if answer.get('kode') or not clean.startswith(SIGNATURES[jenis]):
+    if answer.get('kode') or not clean.startswith(TANDA[jenis]):
         raise Ditolak('gagal')
     _remember(isi, clean)
     return clean

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from models.jenis_berkas import JENIS_BERKAS
 from models.validasi import InvalidValue, check_text
-from models.workflow import validate_tahapan
+from models.workflow import DEFAULT_TAHAPAN, validate_tahapan
 
-JENIS_BERKAS = {'pdf': 'PDF', 'jpg': 'JPG', 'png': 'PNG'}
 JENIS_ISIAN = {
     'teks': 'Teks singkat',
     'teks_panjang': 'Teks panjang',
@@ -20,7 +20,7 @@ JENIS_ISIAN = {
     'tanggal': 'Tanggal',
     'pilihan': 'Pilihan',
 }
-UKURAN_KERTAS = ('A4', 'F4')
+UKURAN_KERTAS = {'A4': '210mm 297mm', 'F4': '215mm 330mm'}  # the paper a letter prints on, with its CSS page size
 SLA_MAX = 60
 KODE_LAYANAN_RE = re.compile(r'^[A-Z0-9]{2,10}$')
 KODE_KLASIFIKASI_RE = re.compile(r'^\d{3}(\.\d{1,3}){0,3}$')
@@ -45,7 +45,7 @@ class DataLayanan:
     deskripsi: str = ''
     persyaratan: list[dict] = field(default_factory=list)  # [{kode, label, wajib, jenis: [pdf|jpg|png]}]
     isian: list[dict] = field(default_factory=list)  # [{kode, label, jenis, wajib, pilihan}]
-    tahapan: list[str] = field(default_factory=lambda: ['admin', 'kasi', 'sekcam', 'camat'])
+    tahapan: list[str] = field(default_factory=lambda: list(DEFAULT_TAHAPAN))
     sla_hari_kerja: int | str = 3
     template: str = 'umum.html'
     ukuran_kertas: str = 'A4'
@@ -107,7 +107,7 @@ def _sla(value: int | str) -> int:
 def _ukuran(value: str) -> str:
     ukuran = (value or '').strip().upper()
     if ukuran not in UKURAN_KERTAS:
-        raise InvalidValue('Pilih ukuran kertas A4 atau F4.')
+        raise InvalidValue(f'Pilih ukuran kertas {" atau ".join(UKURAN_KERTAS)}.')
     return ukuran
 
 

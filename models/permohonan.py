@@ -17,12 +17,12 @@ from models.validasi import (
     normalize_email,
     normalize_phone,
 )
-from models.waktu import today_wib
+from models.waktu import format_tanggal, today_wib
 
 JENIS_KELAMIN = ('Laki-laki', 'Perempuan')
 AGAMA = ('Islam', 'Kristen', 'Katolik', 'Hindu', 'Buddha', 'Konghucu', 'Kepercayaan')
 STATUS_PERKAWINAN = ('Belum Kawin', 'Kawin', 'Cerai Hidup', 'Cerai Mati')
-JENIS_BERKAS = ('pdf', 'jpg', 'png')
+PILIHAN = {'jenis_kelamin': JENIS_KELAMIN, 'agama': AGAMA, 'status_perkawinan': STATUS_PERKAWINAN}  # picked from a list
 # Column widths of models.tables.Pengurusan that a typed value must fit.
 MAX_NAMA, MAX_TEMPAT_LAHIR = 100, 60
 ISO_DATE_RE = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}')
@@ -153,6 +153,23 @@ def _check_isian(raw: str, item: dict) -> str:
     return check_text(raw, field=label, max_len=1000 if long else 200, multiline=long)
 
 
+def format_isian(item: dict, value: object) -> str:
+    """Return an extra field's value as people read it (Lihat Data, the letter): a date in words, a rupiah amount
+    grouped as 1.800.000 (years and counts stay plain), '' when empty."""
+    text = str(value or '').strip()
+    if not text:
+        return ''
+    jenis = item.get('jenis', 'teks')
+    if jenis == 'tanggal':
+        try:
+            return format_tanggal(date.fromisoformat(text))
+        except ValueError:
+            return text
+    if jenis == 'angka' and '(Rp)' in item.get('label', '') and text.isdigit():
+        return f'{int(text):,}'.replace(',', '.')
+    return text
+
+
 def _check_birth_date(text: str | date, *, today: date | None) -> date:
     if not text:
         raise InvalidValue('Tanggal lahir wajib diisi.')
@@ -176,8 +193,7 @@ def _parse_date(text: str, label: str) -> date:
 
 
 def _check_choice(text: str, name: str) -> str:
-    choices = {'jenis_kelamin': JENIS_KELAMIN, 'agama': AGAMA, 'status_perkawinan': STATUS_PERKAWINAN}[name]
-    if text not in choices:
+    if text not in PILIHAN[name]:
         raise InvalidValue(f'Pilih {FIELD_LABELS[name].lower()} dari daftar.')
     return text
 

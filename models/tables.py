@@ -11,6 +11,8 @@ from sqlmodel import Field, SQLModel
 from models.waktu import now
 from models.workflow import Posisi
 
+KETERANGAN_MAX = 1000  # a Riwayat step's keterangan: the reason of a rejection or revision, a note, a hand-over
+
 
 def _when(**kwargs: Any) -> Any:
     """Return a timezone-aware timestamp field."""
@@ -202,8 +204,8 @@ class Riwayat(SQLModel, table=True):
     tahap: int | None = None
     peran: str | None = Field(default=None, max_length=12)
     petugas_id: int | None = Field(default=None, foreign_key='petugas.id')
-    pelaku: str = Field(max_length=10)  # petugas | pemohon | sistem
-    keterangan: str = Field(default='', max_length=1000)
+    pelaku: str = Field(max_length=10)  # petugas | pemohon
+    keterangan: str = Field(default='', max_length=KETERANGAN_MAX)
     perubahan: list[dict] = _json(list)  # [{field, label, old, new}] for revisions
     status_sesudah: str = Field(max_length=12)
     waktu: datetime = _when(default_factory=now, index=True)

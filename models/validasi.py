@@ -40,9 +40,19 @@ def check_nip(value: str) -> str:
     return nip
 
 
+def normalize_nik(value: str) -> str:
+    """Return a NIK as it is stored and compared: without spaces ('2171 0117 0890 0002' is '2171011708900002')."""
+    return re.sub(r'\s', '', value or '')
+
+
+def normalize_nomor_pendaftaran(value: str) -> str:
+    """Return a Nomor Pendaftaran as it is stored and compared: trimmed, in capitals ('btk-2611-00042 ')."""
+    return (value or '').strip().upper()
+
+
 def check_nik(value: str, *, today: date | None = None) -> str:
     """Return the NIK, or raise InvalidValue unless it has 16 digits with a plausible region and birth date."""
-    nik = re.sub(r'\s', '', value or '')
+    nik = normalize_nik(value)
     if not nik:
         raise InvalidValue('NIK wajib diisi.')
     if not NIK_RE.fullmatch(nik):
@@ -92,15 +102,6 @@ def normalize_phone(value: str) -> str:
     return '+62' + digits
 
 
-def looks_like_phone(value: str) -> bool:
-    """Return whether a search term is meant as a phone number."""
-    try:
-        normalize_phone(value)
-    except InvalidValue:
-        return False
-    return True
-
-
 def normalize_email(value: str) -> str:
     """Return the email in lower case, or raise InvalidValue."""
     email = (value or '').strip().lower()
@@ -138,11 +139,6 @@ def check_text(value: str, *, field: str, max_len: int = 200, required: bool = T
 def mask_name(nama: str) -> str:
     """Return a name with all but each word's first letter hidden: 'Budi Santoso' -> 'B*** S******'."""
     return ' '.join(word[0] + '*' * (len(word) - 1) for word in nama.split())
-
-
-def mask_nik(nik: str) -> str:
-    """Return a NIK with its middle hidden, for public pages."""
-    return nik[:4] + '*' * 8 + nik[-4:] if len(nik) == 16 else '*' * len(nik)
 
 
 def format_nip(nip: str) -> str:

@@ -9,8 +9,9 @@ from nicegui import ui
 from apok_ui.berkas import display_name
 from apok_ui.components.status_chip import status_chip
 from apok_ui.queries.detail import BerkasItem, Detail
-from models import Status
-from models.waktu import format_tanggal, format_waktu, is_overdue, now, working_days_between
+from models import workflow as wf
+from models.permohonan import format_isian
+from models.waktu import format_tanggal, format_waktu, now, working_days_between
 
 FIELDS = 'grid grid-cols-1 sm:grid-cols-[11rem_minmax(0,1fr)] gap-x-4 gap-y-0 sm:gap-y-2 w-full'
 
@@ -52,9 +53,9 @@ def data_pengurusan(d: Detail) -> None:
         with ui.row().classes('items-center gap-2'):
             waiting = d.posisi.waiting_role
             status_chip(d.status, waiting.value if waiting else None)
-        field('Umur pengurusan', _umur(d))
+        field('Umur pengurusan', umur(d))
         for item in d.isian_spec:
-            field(item['label'], _isian_text(item, d.isian.get(item['kode'], '')))
+            field(item['label'], format_isian(item, d.isian.get(item['kode'])))
         if d.nomor_surat:
             field('Nomor surat', d.nomor_surat)
             field('Selesai pada', f'{format_waktu(d.selesai_at)} WIB' if d.selesai_at else '')
@@ -65,21 +66,12 @@ def data_pengurusan(d: Detail) -> None:
             field('Diserahkan', f'{d.penerima_nama}{hubungan}, {format_waktu(d.diserahkan_at)} WIB')
 
 
-def _umur(d: Detail) -> str:
+def umur(d: Detail) -> str:
+    """Return how old the application is in working days against its SLA, and whether it is past it."""
     at = now()
     days = working_days_between(d.diajukan_at, at)
     text = f'{days} hari kerja (SLA {d.sla_hari_kerja} hari kerja)'
-    in_chain = d.status in (Status.DIAJUKAN, Status.REVISI)
-    return text + (' · lewat SLA' if in_chain and is_overdue(d.diajukan_at, d.sla_hari_kerja, at) else '')
-
-
-def _isian_text(item: dict, value: str) -> str:
-    if item.get('jenis') == 'tanggal' and value:
-        try:
-            return format_tanggal(date.fromisoformat(value))
-        except ValueError:
-            return value
-    return value
+    return text + (' · lewat SLA' if wf.lewat_sla(d.status, d.diajukan_at, d.sla_hari_kerja, at) else '')
 
 
 def berkas_persyaratan(d: Detail) -> None:

@@ -14,13 +14,13 @@ from nicegui import ui
 from apok_ui.berkas import Unggahan
 from apok_ui.components.form_berkas import CSS as UPLOAD_CSS
 from apok_ui.components.form_berkas import BerkasInput
+from apok_ui.components.isian_input import isian_input
 from apok_ui.queries.publik import Isian, KecamatanPublik, LayananPublik
-from models.permohonan import AGAMA, JENIS_KELAMIN, STATUS_PERKAWINAN, DataPemohon
+from models.permohonan import PILIHAN, DataPemohon
 
 SECTION = 'w-full gap-3 p-4'
 HEADING = 'text-base font-semibold text-primary'
 TEXT_FIELDS = ('nik', 'nama', 'tempat_lahir', 'tanggal_lahir', 'pekerjaan', 'alamat', 'rt', 'rw', 'no_hp', 'email')
-CHOICE_FIELDS = {'jenis_kelamin': JENIS_KELAMIN, 'agama': AGAMA, 'status_perkawinan': STATUS_PERKAWINAN}
 
 
 class FormPemohon:
@@ -59,7 +59,7 @@ class FormPemohon:
 
     def data(self) -> DataPemohon:
         """Return what was typed, as typed (the services clean it)."""
-        values = {name: self.fields[name].value or '' for name in (*TEXT_FIELDS, *CHOICE_FIELDS)}
+        values = {name: self.fields[name].value or '' for name in (*TEXT_FIELDS, *PILIHAN)}
         isian = {key.split('.', 1)[1]: el.value or '' for key, el in self.fields.items() if key.startswith('isian.')}
         return DataPemohon(**values, isian=isian)
 
@@ -138,17 +138,7 @@ class FormPemohon:
             ui.label('Keterangan Permohonan').classes(HEADING)
             for item in isian:
                 label = item.label if item.wajib else f'{item.label} (opsional)'
-                value = str(values.get(item.kode) or '')
-                if item.jenis == 'pilihan':
-                    element = ui.select(list(item.pilihan), label=label, value=value or None)
-                elif item.jenis == 'teks_panjang':
-                    element = ui.textarea(label, value=value).props('autogrow rows=3')
-                elif item.jenis == 'tanggal':
-                    element = ui.input(label, value=value).props('type=date stack-label')
-                elif item.jenis == 'angka':
-                    element = ui.input(label, value=value).props('inputmode=numeric')
-                else:
-                    element = ui.input(label, value=value)
+                element = isian_input(label, str(values.get(item.kode) or ''), item.jenis, item.pilihan)
                 self._field(f'isian.{item.kode}', element)
 
     def _berkas_section(self, layanan: LayananPublik, max_bytes: int, lama: dict[str, str]) -> None:
@@ -175,7 +165,7 @@ class FormPemohon:
 
     def _choice(self, name: str, label: str, awal: DataPemohon) -> ui.select:
         value = getattr(awal, name) or None
-        return self._field(name, ui.select(list(CHOICE_FIELDS[name]), label=label, value=value))
+        return self._field(name, ui.select(list(PILIHAN[name]), label=label, value=value))
 
     def _field(self, key: str, element: Any) -> Any:
         """Register a field under its error key; typing into it clears its message."""

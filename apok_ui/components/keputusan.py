@@ -11,8 +11,8 @@ from apok_ui.components.aksi import busy, dispose_on_close, show_error
 from apok_ui.queries.detail import Detail
 from models import Aksi, Peran, Status
 from models import workflow as wf
+from models.tables import KETERANGAN_MAX
 
-KETERANGAN_MAX = 1000
 TOLAK_TANPA_KETERANGAN = 'Isi Keterangan: alasan penolakan wajib diisi.'
 
 Decide = Callable[[Aksi, str, int], Awaitable[None]]  # (aksi, keterangan, the version the officer saw)

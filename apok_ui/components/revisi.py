@@ -10,28 +10,17 @@ from nicegui import ui
 
 from apok_ui import theme
 from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, show_error
+from apok_ui.components.isian_input import isian_input
 from apok_ui.queries.detail import Detail
 from apok_ui.services import Invalid, ServiceError
-from models.permohonan import AGAMA, FIELD_LABELS, JENIS_KELAMIN, STATUS_PERKAWINAN
+from models.permohonan import FIELD_LABELS, PILIHAN
+from models.tables import KETERANGAN_MAX
 
-CHOICES = {'jenis_kelamin': JENIS_KELAMIN, 'agama': AGAMA, 'status_perkawinan': STATUS_PERKAWINAN}
 Save = Callable[[dict[str, Any], str], Awaitable[ServiceError | None]]
 
 
 def _text(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value or '')
-
-
-def _input(label: str, value: str, jenis: str, pilihan: list[str] | tuple[str, ...] = ()) -> ui.element:
-    """Return the right input for a field: a list, a date, a number, a long or a short text."""
-    if pilihan:
-        return ui.select(list(pilihan), label=label, value=value or None).props('outlined')
-    if jenis == 'tanggal':
-        return ui.input(label, value=value).props('outlined type=date stack-label')
-    if jenis == 'teks_panjang':
-        return ui.textarea(label, value=value).props('outlined autogrow')
-    extra = ' inputmode=numeric' if jenis == 'angka' else ''
-    return ui.input(label, value=value).props('outlined' + extra)
 
 
 def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
@@ -54,16 +43,18 @@ def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
         with ui.element('div').classes('grid grid-cols-1 sm:grid-cols-2 gap-3 w-full'):
             for name, label in FIELD_LABELS.items():
                 jenis = 'tanggal' if name == 'tanggal_lahir' else 'teks'
-                inputs[name] = _input(label, _text(d.pemohon[name]), jenis, CHOICES.get(name, ())).classes('w-full')
+                inputs[name] = isian_input(label, _text(d.pemohon[name]), jenis, PILIHAN.get(name, ())).classes(
+                    'w-full'
+                )
                 inputs[name].mark(f'revisi-{name}')
             for item in d.isian_spec:
                 key = f'isian.{item["kode"]}'
                 value = d.isian.get(item['kode'], '')
-                inputs[key] = _input(item['label'], value, item.get('jenis', 'teks'), item.get('pilihan') or ())
+                inputs[key] = isian_input(item['label'], value, item.get('jenis', 'teks'), item.get('pilihan') or ())
                 inputs[key].classes('w-full').mark(f'revisi-{key}')
         alasan = (
             ui.textarea('Alasan revisi', placeholder='Mengapa data ini diubah (wajib)')
-            .props('outlined autogrow counter maxlength=1000')
+            .props(f'outlined autogrow counter maxlength={KETERANGAN_MAX}')
             .classes('w-full')
             .mark('alasan-revisi')
         )

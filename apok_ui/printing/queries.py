@@ -19,15 +19,15 @@ from apok_ui.printing.templates import template_for
 from apok_ui.services.common import Actor, load_actor, load_for_officer, refuse
 from apok_ui.services.errors import Invalid
 from apok_ui.services.referensi import DATA_DIR
-from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas, Status
+from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas, Status, jenis_berkas
 from models import workflow as wf
+from models.permohonan import format_isian
 from models.validasi import format_nip, mask_name
 from models.waktu import format_tanggal, now, to_wib
 
 PAS_FOTO_KODE = 'pas_foto_3x4'  # the AK/I requirement whose photo the card prints
 # services.keputusan makes tokens with secrets.token_urlsafe(24): always 32 URL-safe base64 characters.
 TOKEN_RE = re.compile(r'[A-Za-z0-9_-]{32}')
-TERBIT = (Status.SELESAI.value, Status.DISERAHKAN.value)
 logger = logging.getLogger(__name__)
 DATA_BELUM_LENGKAP = 'Data surat belum lengkap (nomor surat atau Camat penandatangan); hubungi Administrator Sistem.'
 
@@ -98,7 +98,7 @@ def verifikasi(token: object) -> SuratTerdaftar | None:
             .join(Layanan, Layanan.id == Pengurusan.layanan_id)
             .join(Kecamatan, Kecamatan.id == Pengurusan.kecamatan_id)
             .outerjoin(Petugas, Petugas.id == Pengurusan.camat_id)
-            .where(Pengurusan.token_verifikasi == token, Pengurusan.status.in_(TERBIT))
+            .where(Pengurusan.token_verifikasi == token, Pengurusan.status.in_(wf.TERBIT))
         ).first()
     if row is None or not row[0] or row[3] is None:
         return None
@@ -131,7 +131,7 @@ def pemohon_rows(p: Pengurusan, kelurahan_nama: str) -> tuple[tuple[str, str], .
 
 def isian_rows(spec: list[dict], values: dict) -> tuple[tuple[str, str], ...]:
     """Return the layanan's extra fields in the order of its definition, dates in words, an empty one as '-'."""
-    return tuple((item['label'], _isian_text(item, str(values.get(item['kode']) or '').strip())) for item in spec)
+    return tuple((item['label'], format_isian(item, values.get(item['kode'])) or '-') for item in spec)
 
 
 @cache
@@ -139,20 +139,6 @@ def wilayah() -> tuple[str, str]:
     """Return the city and province of the kop surat, from the reference data every database was seeded with."""
     data = json.loads((DATA_DIR / 'batam-wilayah.json').read_text(encoding='utf-8'))
     return data['kota'], data['provinsi']
-
-
-def _isian_text(item: dict, value: str) -> str:
-    if not value:
-        return '-'
-    jenis = item.get('jenis', 'teks')
-    if jenis == 'tanggal':
-        try:
-            return format_tanggal(date.fromisoformat(value))
-        except ValueError:
-            return value
-    if jenis == 'angka' and '(Rp)' in item['label'] and value.isdigit():
-        return f'{int(value):,}'.replace(',', '.')  # rupiah amounts read 1.800.000; years and counts stay plain
-    return value
 
 
 def _pas_foto(session: Session, pengurusan_id: int, layanan: Layanan) -> bytes | None:
@@ -165,7 +151,7 @@ def _pas_foto(session: Session, pengurusan_id: int, layanan: Layanan) -> bytes |
             Berkas.pengurusan_id == pengurusan_id,
             Berkas.persyaratan_kode == PAS_FOTO_KODE,
             Berkas.aktif.is_(True),
-            Berkas.content_type.in_(('image/jpeg', 'image/png')),
+            Berkas.content_type.in_([jenis_berkas.CONTENT_TYPE[j] for j in jenis_berkas.GAMBAR]),
         )
         .order_by(Berkas.id.desc())
     ).scalar()

@@ -21,6 +21,8 @@ from urllib.request import url2pathname
 import jinja2
 import segno
 
+from models import jenis_berkas
+from models.layanan import UKURAN_KERTAS
 from models.waktu import format_tanggal
 
 if TYPE_CHECKING:
@@ -29,8 +31,6 @@ if TYPE_CHECKING:
 ASSETS_DIR = Path(__file__).resolve().parents[2] / 'assets'
 PRINT_DIR = ASSETS_DIR / 'print'
 TEMPLATE_UMUM = 'umum.html'
-UKURAN_KERTAS = {'A4': '210mm 297mm', 'F4': '215mm 330mm'}
-MAGIC_FOTO = {b'\xff\xd8\xff': 'image/jpeg', b'\x89PNG\r\n\x1a\n': 'image/png'}
 
 logger = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
@@ -213,10 +213,10 @@ def _foto_data_uri(foto: bytes | None) -> str | None:
     """Return the pas foto as a data: URI if it really is JPEG or PNG, so no other format reaches the renderer."""
     if not foto:
         return None
-    for magic, mime in MAGIC_FOTO.items():
-        if foto.startswith(magic):
-            return f'data:{mime};base64,{base64.b64encode(foto).decode("ascii")}'
-    return None
+    jenis = jenis_berkas.jenis_of(foto)
+    if jenis not in jenis_berkas.GAMBAR:
+        return None
+    return f'data:{jenis_berkas.CONTENT_TYPE[jenis]};base64,{base64.b64encode(foto).decode("ascii")}'
 
 
 def _warn_if_slow_font_subsetting() -> None:

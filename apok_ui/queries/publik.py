@@ -3,7 +3,6 @@ pemohon may see it (stages and history, never an officer's name or NIP)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,8 +11,9 @@ from sqlmodel import select
 from apok_ui import db
 from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Riwayat, Status
 from models import workflow as wf
+from models.jenis_berkas import SEMUA_JENIS
 from models.permohonan import FIELD_LABELS, DataPemohon
-from models.validasi import mask_name
+from models.validasi import mask_name, normalize_nik, normalize_nomor_pendaftaran
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,8 @@ class DataPerbaikan:
 
 
 def kunci(nomor_pendaftaran: str, nik: str) -> tuple[str, str]:
-    """Return the pair as it is stored: the number in capitals, the NIK without spaces."""
-    return (nomor_pendaftaran or '').strip().upper(), re.sub(r'\s', '', nik or '')
+    """Return the pair as it is stored (models.validasi): the number in capitals, the NIK without spaces."""
+    return normalize_nomor_pendaftaran(nomor_pendaftaran), normalize_nik(nik)
 
 
 def layanan_aktif() -> list[LayananPublik]:
@@ -205,9 +205,7 @@ def _layanan(row: Layanan) -> LayananPublik:
         deskripsi=row.deskripsi,
         sla_hari_kerja=row.sla_hari_kerja,
         persyaratan=tuple(
-            Persyaratan(
-                p['kode'], p['label'], bool(p.get('wajib', True)), tuple(p.get('jenis') or ('pdf', 'jpg', 'png'))
-            )
+            Persyaratan(p['kode'], p['label'], bool(p.get('wajib', True)), tuple(p.get('jenis') or SEMUA_JENIS))
             for p in row.persyaratan
         ),
         isian=tuple(
@@ -223,7 +221,7 @@ def _tahapan(posisi: wf.Posisi) -> tuple[Tahap, ...]:
     """Return each stage's state: passed, current, refused or still ahead."""
     roles = [Peran(r).label for r in posisi.tahapan]
     status = posisi.status
-    if status in (Status.SELESAI, Status.DISERAHKAN):
+    if status in wf.TERBIT:
         return tuple(Tahap(label, 'disetujui') for label in roles)
     if status is Status.DIBATALKAN:
         return tuple(Tahap(label, 'batal') for label in roles)

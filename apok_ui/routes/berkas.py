@@ -13,6 +13,7 @@ from apok_ui import auth
 from apok_ui.ids import parse_id
 from apok_ui.services import Forbidden, NotFound
 from apok_ui.services.audit import open_berkas
+from models.jenis_berkas import CONTENT_TYPE
 
 # Personal data: never cached by a shared proxy or the browser, never sniffed into another type. Framed only by APOK's
 # own pages (Lihat Data previews a PDF in an <object>), so these replace the app-wide frame-ancestors 'none' / DENY.
@@ -24,7 +25,7 @@ HEADERS = {
     'X-Frame-Options': 'SAMEORIGIN',
 }
 NOT_FOUND = 'Berkas tidak ditemukan.'
-EXTENSION = {'application/pdf': '.pdf', 'image/png': '.png', 'image/jpeg': '.jpg'}
+EXTENSION = {content_type: f'.{jenis}' for jenis, content_type in CONTENT_TYPE.items()}
 
 
 def safe_name(nama_asli: str, content_type: str) -> str:

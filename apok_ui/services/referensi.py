@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 from apok_ui import db
 from apok_ui.printing.templates import template_for
 from models import Kecamatan, Kelurahan, Layanan
+from models.jenis_berkas import GAMBAR, SEMUA_JENIS
 from models.workflow import DEFAULT_TAHAPAN
 
 DATA_DIR = Path(__file__).resolve().parents[2] / 'assets' / 'data'
@@ -45,7 +46,7 @@ def layanan_from_reference(item: dict) -> Layanan:
             'kode': slug(label),
             'label': label,
             'wajib': True,
-            'jenis': ['jpg', 'png'] if PHOTO_REQUIREMENT.search(label) else ['pdf', 'jpg', 'png'],
+            'jenis': list(GAMBAR if PHOTO_REQUIREMENT.search(label) else SEMUA_JENIS),
         }
         for label in item['persyaratan']
     ]
