@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 from apok_ui import outbox
@@ -70,10 +70,6 @@ class Database:
                 "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
             ).scalar_one()
             connection.exec_driver_sql('PRAGMA optimize' if analyzed else 'ANALYZE')
-
-    def has_table(self, name: str) -> bool:
-        """Return whether the schema has a table (used to tell a fresh database)."""
-        return inspect(self.engine).has_table(name)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

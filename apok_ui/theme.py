@@ -8,7 +8,6 @@ NEGATIVE = '#c62828'
 WARNING = '#ef6c00'
 
 PAGE = 'w-full max-w-screen-lg mx-auto p-3 sm:p-6 gap-4'
-CARD = 'w-full'
 TAP = 'min-h-[44px]'  # tap targets of at least 44 px on phones
 
 

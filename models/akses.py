@@ -83,17 +83,6 @@ def refusal(
     return wf.refusal(officer_peran, aksi, posisi)
 
 
-def may(
-    officer_peran: Peran | None,
-    officer_kecamatan_id: int | None,
-    aksi: Aksi,
-    target_kecamatan_id: int,
-    posisi: Posisi,
-) -> bool:
-    """Return whether this person may perform this action on an application now."""
-    return refusal(officer_peran, officer_kecamatan_id, aksi, target_kecamatan_id, posisi) is None
-
-
 def actions_for(
     officer_peran: Peran, officer_kecamatan_id: int | None, target_kecamatan_id: int, posisi: Posisi
 ) -> tuple[Aksi, ...]:
@@ -117,11 +106,6 @@ def kelola_refusal(officer_peran: Peran, kelola: Kelola | None) -> str | None:
     """Return why an officer may not manage this part of the system (None: any of it), or None: only the
     administrator may."""
     return None if officer_peran is Peran.SUPERADMIN else HANYA_SUPERADMIN
-
-
-def may_kelola(officer_peran: Peran, kelola: Kelola) -> bool:
-    """Return whether an officer may manage this part of the system."""
-    return kelola_refusal(officer_peran, kelola) is None
 
 
 def account_change_refusal(actor_id: int, target_id: int, aksi: AksiAkun, *, peran_berubah: bool) -> str | None:
