@@ -239,27 +239,6 @@ def _pemohon(rng: random.Random, index: int, n: int, layanan: Layanan) -> DataPe
     )
 
 
-def sample_pemohon(nik: str, *, nama: str = 'Budi Santoso', **overrides: str) -> DataPemohon:
-    """Return a valid applicant born 17 Aug 1990 in Batam (tests and benchmarks; `overrides` replace fields)."""
-    values = dict(
-        nik=nik,
-        nama=nama,
-        tempat_lahir='Batam',
-        tanggal_lahir='1990-08-17',
-        jenis_kelamin='Laki-laki',
-        agama='Islam',
-        pekerjaan='Wiraswasta',
-        status_perkawinan='Kawin',
-        alamat='Jl. Engku Putri No. 1',
-        rt='1',
-        rw='2',
-        no_hp='0812-3456-7890',
-        email='budi@contoh.id',
-    )
-    values.update(overrides)
-    return DataPemohon(**values, isian={})
-
-
 def sample_isian(fields: list[dict], rng: random.Random | None = None) -> dict[str, str]:
     """Return valid values for a layanan's extra fields: varied with a random generator, else always the same."""
     return {field['kode']: _isian_value(field, rng) for field in fields}

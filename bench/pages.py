@@ -41,10 +41,11 @@ os.environ.setdefault('PYTEST_CURRENT_TEST', 'bench/pages.py')
 os.environ.setdefault('NICEGUI_STORAGE_PATH', str(OUT / 'nicegui-storage'))
 
 from apok_ui import berkas, db, services  # noqa: E402
-from apok_ui.demo import sample_isian, sample_pemohon, sample_uploads  # noqa: E402
+from apok_ui.demo import sample_isian, sample_uploads  # noqa: E402
 from apok_ui.queries import workspace as queries  # noqa: E402
 from bench.queries import fill  # noqa: E402
 from models import Berkas, Pengurusan, Riwayat  # noqa: E402
+from tests.samples import sample_pemohon  # noqa: E402
 
 PASSWORD = 'bench2026aman'
 ADMIN_NIP = '198001012005011991'

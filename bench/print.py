@@ -17,7 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from apok_ui.printing.render import build_html, render_letter, render_letter_async, warm_up
-from apok_ui.printing.templates import TEMPLATE_LAYANAN, contoh_surat
+from apok_ui.printing.templates import TEMPLATE_LAYANAN
+from tests.samples import contoh_surat
 
 RUNS = 7
 CONCURRENT = 20

@@ -26,12 +26,13 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from apok_ui import berkas, db, events, services
-from apok_ui.demo import make_nik, sample_isian, sample_pemohon, sample_uploads
+from apok_ui.demo import make_nik, sample_isian, sample_uploads
 from apok_ui.events_pg import APPLICATION_NAME
 from apok_ui.security import hash_password
 from apok_ui.services import Actor
 from models import Kecamatan, Layanan, Peran, Petugas
 from models.permohonan import DataPemohon
+from tests.samples import sample_pemohon
 
 os.environ.setdefault('APOK_ENV', 'development')
 PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test connect_timeout=3'

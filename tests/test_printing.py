@@ -22,7 +22,8 @@ from apok_ui.printing.render import (
     render_letter,
     render_letter_async,
 )
-from apok_ui.printing.templates import TEMPLATE_LAYANAN, contoh_surat, format_tanggal
+from apok_ui.printing.templates import TEMPLATE_LAYANAN, format_tanggal
+from tests.samples import contoh_surat
 
 KODE_LAYANAN = tuple(TEMPLATE_LAYANAN)
 JUDUL = {
@@ -86,7 +87,7 @@ def test_qr_code_on_every_letter_opens_exactly_its_verification_url(
 def test_ak1_prints_as_a_card_with_the_uploaded_pas_foto(surat_pdf: dict[str, bytes]) -> None:
     page = PdfReader(io.BytesIO(surat_pdf['AK1'])).pages[0]
     assert len(page.images) == 1  # the logo and the QR are vector graphics; the only picture is the pas foto
-    assert 'No. Pendaftaran: BTK-20261129-0007' in pdf_text(surat_pdf['AK1'])
+    assert 'No. Pendaftaran: BTK-2611-00007' in pdf_text(surat_pdf['AK1'])
 
 
 def test_ak1_without_a_usable_photo_prints_an_empty_pas_foto_box() -> None:
