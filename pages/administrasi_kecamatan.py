@@ -2,41 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from nicegui import ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, theme
-from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, perform
+from apok_ui.components.admin_frame import admin_frame, show_errors
+from apok_ui.components.aksi import announce, busy, dialog_buttons, dispose_on_close, perform
+from apok_ui.components.guard import officer_page
+from apok_ui.components.read_view import ReadView
 from apok_ui.queries import admin as queries_admin
 from apok_ui.queries.admin import KecamatanRow
 from apok_ui.queries.workspace import Officer
 from apok_ui.services import administrasi as admin
 from models.akses import Kelola
-from pages.administrasi import admin_frame, open_as_admin, show_errors
 
 KODE_NOTE = 'Kode dipakai pada Nomor Pendaftaran dan nomor surat baru; nomor yang sudah terbit tidak berubah.'
+Refresh = Callable[[], Awaitable[None]]
 
 
-def page() -> RedirectResponse | None:
+async def page() -> RedirectResponse | None:
     """Show every kecamatan with its code, address and kelurahan, each editable."""
-    officer = open_as_admin(Kelola.KECAMATAN)
+    officer = await officer_page(Kelola.KECAMATAN)
     if not isinstance(officer, Officer):
         return officer
     with admin_frame(officer, Kelola.KECAMATAN):
 
-        @ui.refreshable
-        def daftar() -> None:
-            for row in queries_admin.kecamatan_list():
-                _row(officer, row, daftar.refresh)
+        def draw(rows: list[KecamatanRow]) -> None:
+            for row in rows:
+                _row(officer, row, daftar.show)
 
-        ui.button('Tambah Kecamatan', icon='add', on_click=lambda: _form(officer, None, daftar.refresh)).props(
+        ui.button('Tambah Kecamatan', icon='add', on_click=lambda: _form(officer, None, daftar.show)).props(
             'unelevated no-caps'
         ).classes(theme.TAP)
-        daftar()
+        daftar = ReadView(queries_admin.kecamatan_list, draw)
+        await daftar.show()
     return None
 
 
-def _row(officer: Officer, row: KecamatanRow, refresh) -> None:
+def _row(officer: Officer, row: KecamatanRow, refresh: Refresh) -> None:
     with ui.card().classes('w-full p-3 gap-2').props('flat bordered').mark(f'kecamatan-{row.kode}'):
         with ui.row().classes('w-full items-center justify-between gap-2'):
             with ui.column().classes('gap-0 min-w-0'):
@@ -60,7 +65,8 @@ def _row(officer: Officer, row: KecamatanRow, refresh) -> None:
             ).props('flat no-caps').classes(theme.TAP)
 
 
-def _form(officer: Officer, row: KecamatanRow | None, refresh) -> None:
+def _form(officer: Officer, row: KecamatanRow | None, refresh: Refresh) -> None:
+    client = ui.context.client  # the dialog and its button are gone when the toast comes
     with dispose_on_close(ui.dialog()) as dialog, ui.card().classes('w-full max-w-lg gap-2'):
         ui.label(f'Ubah Kecamatan {row.nama}' if row else 'Tambah Kecamatan').classes('text-lg font-semibold')
         fields = {
@@ -83,15 +89,16 @@ def _form(officer: Officer, row: KecamatanRow | None, refresh) -> None:
             if error:
                 show_errors(error, fields)
                 return
-            ui.notify('Data kecamatan disimpan.', type='positive')
             dialog.close()
-            refresh()
+            await refresh()  # what the officer is told next is already in the list
+            announce(client, 'Data kecamatan disimpan.')
 
         simpan.on_click(save)
     dialog.open()
 
 
-def _kelurahan(officer: Officer, row: KecamatanRow, kelurahan_id: int | None, nama: str, refresh) -> None:
+def _kelurahan(officer: Officer, row: KecamatanRow, kelurahan_id: int | None, nama: str, refresh: Refresh) -> None:
+    client = ui.context.client  # the dialog and its button are gone when the toast comes
     with dispose_on_close(ui.dialog()) as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(f'Kelurahan di Kecamatan {row.nama}').classes('text-lg font-semibold')
         field = ui.input('Nama kelurahan', value=nama).props('outlined').classes('w-full').mark('isian-kelurahan')
@@ -110,9 +117,9 @@ def _kelurahan(officer: Officer, row: KecamatanRow, kelurahan_id: int | None, na
             if error:
                 show_errors(error, {'nama': field})
                 return
-            ui.notify('Kelurahan disimpan.', type='positive')
             dialog.close()
-            refresh()
+            await refresh()
+            announce(client, 'Kelurahan disimpan.')
 
         simpan.on_click(save)
     dialog.open()

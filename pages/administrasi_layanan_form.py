@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nicegui import ui
+from nicegui import run, ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, theme
+from apok_ui.components.admin_frame import admin_frame
 from apok_ui.components.aksi import busy, perform, tell
+from apok_ui.components.guard import officer_page
+from apok_ui.components.layanan_kecamatan import kecamatan_switches
 from apok_ui.ids import parse_id
 from apok_ui.queries import admin as queries_admin
 from apok_ui.queries.workspace import Officer
@@ -22,36 +25,40 @@ from models import Peran
 from models.akses import Kelola
 from models.layanan import JENIS_BERKAS, JENIS_ISIAN, UKURAN_KERTAS, DataLayanan
 from models.workflow import VERIFIER_ROLES
-from pages.administrasi import admin_frame, open_as_admin
-from pages.administrasi_layanan import kecamatan_switches
 
 TOP_FIELDS = ('kode', 'nama', 'deskripsi', 'kode_klasifikasi', 'sla_hari_kerja', 'template', 'ukuran_kertas')
 
 
-def page(layanan_id: str) -> RedirectResponse | None:
+async def page(layanan_id: str) -> RedirectResponse | None:
     """Show the editor of one layanan, or of a new one (/admin/sistem/layanan/baru)."""
-    officer = open_as_admin(Kelola.LAYANAN)
+    officer = await officer_page(Kelola.LAYANAN)
     if not isinstance(officer, Officer):
         return officer
     existing = parse_id(layanan_id)
-    data = queries_admin.layanan_data(existing) if existing else None
+    data, names = await run.io_bound(_read, existing)
     with admin_frame(officer, Kelola.LAYANAN):
         if existing and data is None or not existing and layanan_id != 'baru':
             ui.context.client.status_code = 404
             ui.label('Layanan tidak ditemukan.').classes('text-lg')
             return None
         data = data or DataLayanan(kode='', nama='', kode_klasifikasi='', template='umum.html')
-        Editor(officer, existing, data).build()
+        Editor(officer, existing, data, names).build()
         if existing:
-            kecamatan_switches(officer, existing)
+            await kecamatan_switches(officer, existing)
     return None
+
+
+def _read(layanan_id: int | None) -> tuple[DataLayanan | None, list[str]]:
+    """Return the layanan (None: a new one, or none with that id) and the print templates it may use."""
+    return (queries_admin.layanan_data(layanan_id) if layanan_id else None), sorted(templates())
 
 
 class Editor:
     """The working copy of a layanan and the form that edits it."""
 
-    def __init__(self, officer: Officer, layanan_id: int | None, data: DataLayanan) -> None:
+    def __init__(self, officer: Officer, layanan_id: int | None, data: DataLayanan, templates: list[str]) -> None:
         self.officer = officer
+        self.templates = templates
         self.layanan_id = layanan_id
         self.data = data
         for item in data.isian:
@@ -85,8 +92,7 @@ class Editor:
             with ui.row().classes('w-full gap-2'):
                 self._field('kode_klasifikasi', ui.input('Kode klasifikasi', value=d.kode_klasifikasi), 'w-40')
                 self._field('sla_hari_kerja', ui.number('SLA (hari kerja)', value=d.sla_hari_kerja, min=1), 'w-40')
-                names = sorted(templates())
-                self._field('template', ui.select(names, label='Template cetak', value=d.template), 'w-48')
+                self._field('template', ui.select(self.templates, label='Template cetak', value=d.template), 'w-48')
                 self._field(
                     'ukuran_kertas', ui.select(list(UKURAN_KERTAS), label='Kertas', value=d.ukuran_kertas), 'w-28'
                 )

@@ -3,28 +3,40 @@ unblock their login."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from nicegui import ui
+from nicegui import run, ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, theme
-from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, perform, perform_hashing, tell
+from apok_ui.components.admin_frame import admin_frame, show_errors
+from apok_ui.components.aksi import (
+    announce,
+    busy,
+    dialog_buttons,
+    dispose_on_close,
+    perform,
+    perform_hashing,
+    tell,
+)
+from apok_ui.components.guard import officer_page, still_allowed
+from apok_ui.components.read_view import ReadView
 from apok_ui.queries import admin as queries_admin
-from apok_ui.queries.admin import PetugasRow
+from apok_ui.queries.admin import Halaman, PetugasRow
 from apok_ui.queries.workspace import Officer
 from apok_ui.services import administrasi as admin
 from apok_ui.services import sesi as sesi_service
 from models import Peran
 from models.akses import Kelola
-from pages.administrasi import admin_frame, guarded, open_as_admin, show_errors
 
 SEMUA = 'semua'
 STATUS = {SEMUA: 'Semua status', 'aktif': 'Aktif', 'nonaktif': 'Nonaktif'}
 PELAKSANA = {'': 'Definitif', 'Plt.': 'Plt. (Pelaksana Tugas)', 'Plh.': 'Plh. (Pelaksana Harian)'}
 DIBLOKIR = 'Ada alamat atau perangkat yang diblokir masuk sebagai petugas ini; perangkat tepercayanya tetap bisa.'
 T = TypeVar('T')
+Refresh = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -37,13 +49,23 @@ class Saringan:
     status: str = SEMUA
     page: int = 1
 
+    def read(self) -> Halaman[PetugasRow]:
+        """Return the page of officers these filters ask for (call it in a worker)."""
+        return queries_admin.petugas_list(
+            kecamatan_id=None if self.kecamatan == SEMUA else int(self.kecamatan),
+            peran=None if self.peran == SEMUA else Peran(self.peran),
+            aktif=None if self.status == SEMUA else self.status == 'aktif',
+            cari=self.cari,
+            page=self.page,
+        )
 
-def page() -> RedirectResponse | None:
+
+async def page() -> RedirectResponse | None:
     """Show the officer list with its filters and actions."""
-    officer = open_as_admin(Kelola.PETUGAS)
+    officer = await officer_page(Kelola.PETUGAS)
     if not isinstance(officer, Officer):
         return officer
-    kecamatan = queries_admin.kecamatan_options()
+    kecamatan = await run.io_bound(queries_admin.kecamatan_options)
     saringan = Saringan()
     with admin_frame(officer, Kelola.PETUGAS):
         with ui.row().classes('w-full items-end gap-2'):
@@ -62,28 +84,20 @@ def page() -> RedirectResponse | None:
                 'min-w-[130px]'
             ).mark('saring-status')
             ui.button(
-                'Tambah Petugas', icon='person_add', on_click=lambda: _form(officer, kecamatan, None, daftar.refresh)
+                'Tambah Petugas', icon='person_add', on_click=lambda: _form(officer, kecamatan, None, daftar.show)
             ).props('unelevated no-caps').classes(theme.TAP)
 
-        @ui.refreshable
-        def daftar() -> None:
-            halaman = queries_admin.petugas_list(
-                kecamatan_id=None if saringan.kecamatan == SEMUA else int(saringan.kecamatan),
-                peran=None if saringan.peran == SEMUA else Peran(saringan.peran),
-                aktif=None if saringan.status == SEMUA else saringan.status == 'aktif',
-                cari=saringan.cari,
-                page=saringan.page,
-            )
+        def draw(halaman: Halaman[PetugasRow]) -> None:
             ui.label(f'{halaman.total} petugas').classes('text-sm text-gray-600').mark('jumlah-petugas')
             for row in halaman.rows:
-                _row(officer, kecamatan, row, daftar.refresh)
+                _row(officer, kecamatan, row, daftar.show)
             pages = max(1, -(-halaman.total // halaman.page_size))
             if pages > 1:
                 ui.pagination(1, pages, direction_links=True, value=halaman.page, on_change=lambda e: _page(e.value))
 
         async def _reload() -> None:
-            if await guarded(Kelola.PETUGAS, officer):
-                await daftar.refresh()
+            if await still_allowed(Kelola.PETUGAS, officer):
+                await daftar.show()
 
         async def _search(value: str | None) -> None:
             saringan.cari, saringan.page = value or '', 1
@@ -98,11 +112,12 @@ def page() -> RedirectResponse | None:
             saringan.page = value
             await _reload()
 
-        daftar()
+        daftar = ReadView(saringan.read, draw)
+        await daftar.show()
     return None
 
 
-def _row(officer: Officer, kecamatan: dict[int, str], row: PetugasRow, refresh) -> None:
+def _row(officer: Officer, kecamatan: dict[int, str], row: PetugasRow, refresh: Refresh) -> None:
     card = ui.card().classes('w-full p-3').props('flat bordered').mark(f'petugas-{row.nip}')
     with card, ui.row().classes('w-full items-center justify-between gap-2'):
         with ui.column().classes('gap-0 min-w-0'):
@@ -148,7 +163,7 @@ def _row(officer: Officer, kecamatan: dict[int, str], row: PetugasRow, refresh) 
                 ).props('flat no-caps').classes(theme.TAP)
 
 
-def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, refresh) -> None:
+def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, refresh: Refresh) -> None:
     """Open the add/edit dialog; the service checks everything again and names each wrong field."""
     host = ui.context.client.content
     pelaksana = next((p for p in PELAKSANA if p and row and row.jabatan.startswith(p)), '')
@@ -200,18 +215,18 @@ def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, r
             if error:
                 show_errors(error, fields)
                 return
+            dialog.close()
+            await refresh()  # what the officer is told next is already in the list
             if isinstance(result, admin.PetugasBaru):
                 _show_password(host, data.nama, result.password_sementara)
             else:
-                ui.notify('Data petugas disimpan.', type='positive')
-            dialog.close()
-            refresh()
+                announce(host.client, 'Data petugas disimpan.')
 
         simpan.on_click(save)
     dialog.open()
 
 
-async def _reset(officer: Officer, row: PetugasRow, refresh) -> None:
+async def _reset(officer: Officer, row: PetugasRow, refresh: Refresh) -> None:
     host = ui.context.client.content
     text = f'Reset password {row.nama} (NIP {row.nip})? Semua sesi petugas ini langsung berakhir.'
     if not await _confirm(text, 'Reset Password'):
@@ -222,20 +237,22 @@ async def _reset(officer: Officer, row: PetugasRow, refresh) -> None:
     if error:
         tell(error)
         return
+    await refresh()
     _show_password(host, row.nama, password)
-    refresh()
 
 
-async def _unlock(officer: Officer, row: PetugasRow, refresh) -> None:
+async def _unlock(officer: Officer, row: PetugasRow, refresh: Refresh) -> None:
+    client = ui.context.client
     _, error = await perform(admin.unlock_login, actor=auth.actor(officer), petugas_id=row.id, ip=auth.client_ip())
     if error:
         tell(error)
         return
-    ui.notify(f'Blokir login {row.nama} dibuka.', type='positive')
-    refresh()
+    await refresh()
+    announce(client, f'Blokir login {row.nama} dibuka.')
 
 
-async def _deactivate(officer: Officer, row: PetugasRow, refresh) -> None:
+async def _deactivate(officer: Officer, row: PetugasRow, refresh: Refresh) -> None:
+    client = ui.context.client
     text = (
         f'Nonaktifkan {row.nama} (NIP {row.nip})? Petugas tidak dapat masuk lagi '
         'dan halaman yang terbuka langsung ditutup.'
@@ -248,8 +265,8 @@ async def _deactivate(officer: Officer, row: PetugasRow, refresh) -> None:
     if error:
         tell(error)
         return
-    ui.notify(f'{row.nama} dinonaktifkan.', type='positive')
-    refresh()
+    await refresh()
+    announce(client, f'{row.nama} dinonaktifkan.')
 
 
 async def _end_sessions(officer: Officer, row: PetugasRow) -> None:
@@ -265,13 +282,14 @@ async def _end_sessions(officer: Officer, row: PetugasRow) -> None:
     ui.notify(f'{ended} sesi {row.nama} diakhiri.', type='positive')
 
 
-async def _activate(officer: Officer, row: PetugasRow, refresh) -> None:
+async def _activate(officer: Officer, row: PetugasRow, refresh: Refresh) -> None:
+    client = ui.context.client
     _, error = await perform(admin.activate_petugas, actor=auth.actor(officer), petugas_id=row.id, ip=auth.client_ip())
     if error:
         tell(error)
         return
-    ui.notify(f'{row.nama} diaktifkan kembali.', type='positive')
-    refresh()
+    await refresh()
+    announce(client, f'{row.nama} diaktifkan kembali.')
 
 
 async def _confirm(text: str, action: str) -> bool:
@@ -287,9 +305,9 @@ async def _confirm(text: str, action: str) -> bool:
 
 def _show_password(host: ui.element, nama: str, password: str) -> None:
     """Show a temporary password once; it is never stored in clear and cannot be shown again."""
-    # Opened on the page itself: the form dialog that asked for it is already gone.
+    # Opened on the page itself: the form dialog that asked for it, and the row, are already gone.
     with (
-        ui.context.client.content,
+        host,
         dispose_on_close(ui.dialog().props('persistent')) as dialog,
         ui.card().classes('max-w-md gap-3'),
     ):

@@ -11,7 +11,7 @@ from apok_ui.components.form_berkas import release_uploads
 from apok_ui.components.form_pemohon import FormPemohon
 from apok_ui.components.frame import public_frame
 from apok_ui.queries import publik as queries_publik
-from apok_ui.queries.publik import LayananPublik
+from apok_ui.queries.publik import KecamatanPublik, LayananPublik
 from models.layanan import KODE_LAYANAN_RE
 
 PERNYATAAN = (
@@ -24,10 +24,10 @@ SETUJU = 'Saya menyatakan data dan berkas yang saya kirim benar, dan memahami sa
 BELUM_SETUJU = 'Centang pernyataan ini untuk mengirim permohonan.'
 
 
-def page(kode: str) -> None:
+async def page(kode: str) -> None:
     """Show the application form of one layanan."""
     # Only a well-formed code reaches the database (PostgreSQL refuses text with a NUL byte: that would be a 500).
-    layanan = queries_publik.layanan(kode) if KODE_LAYANAN_RE.fullmatch(kode) else None
+    layanan, wilayah = await run.io_bound(_read, kode) if KODE_LAYANAN_RE.fullmatch(kode) else (None, [])
     with public_frame(layanan.nama if layanan else 'Layanan tidak ditemukan'):
         if layanan is None:
             _not_found()
@@ -37,7 +37,13 @@ def page(kode: str) -> None:
         ui.label(f'Perkiraan selesai: {layanan.sla_hari_kerja} hari kerja setelah berkas lengkap.').classes(
             'text-sm text-gray-600'
         )
-        _Ajukan(layanan, auth.client_ip())
+        _Ajukan(layanan, wilayah, auth.client_ip())
+
+
+def _read(kode: str) -> tuple[LayananPublik | None, list[KecamatanPublik]]:
+    """Return the open layanan of this code (None: none) and the kecamatan and kelurahan to choose from."""
+    layanan = queries_publik.layanan(kode)
+    return layanan, queries_publik.wilayah() if layanan is not None else []
 
 
 def _not_found() -> None:
@@ -49,7 +55,7 @@ def _not_found() -> None:
 class _Ajukan:
     """One filled-in form: submitted at most once, however often Kirim is pressed."""
 
-    def __init__(self, layanan: LayananPublik, ip: str) -> None:
+    def __init__(self, layanan: LayananPublik, wilayah: list[KecamatanPublik], ip: str) -> None:
         self.layanan = layanan
         self.ip = ip
         self.lock = asyncio.Lock()
@@ -58,7 +64,7 @@ class _Ajukan:
             self.form = FormPemohon(
                 layanan,
                 max_bytes=berkas.gudang().max_bytes,
-                wilayah=queries_publik.wilayah(),
+                wilayah=wilayah,
                 on_change=self._recount,
             )
             self._pernyataan()

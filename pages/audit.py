@@ -2,37 +2,56 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from nicegui import run, ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, theme
+from apok_ui.components.admin_frame import admin_frame
 from apok_ui.components.aksi import busy
+from apok_ui.components.guard import officer_page, still_allowed
+from apok_ui.components.read_view import ReadView
 from apok_ui.queries import admin as queries_admin
-from apok_ui.queries.admin import AuditFilter, AuditRow
+from apok_ui.queries.admin import AuditFilter, AuditRow, Halaman
 from apok_ui.queries.workspace import Officer
 from apok_ui.services import ServiceError
 from apok_ui.services import administrasi as admin
 from models.akses import Kelola
 from models.waktu import format_waktu
-from pages.administrasi import admin_frame, guarded, open_as_admin
 
 SEMUA = 'semua'
 
 
-def page() -> RedirectResponse | None:
+@dataclass(frozen=True)
+class Pilihan:
+    """What the filters offer: the officers, the kinds of entry and the kecamatan."""
+
+    petugas: dict[int, str]
+    aksi: dict[str, str]
+    kecamatan: dict[int, str]
+
+
+def read_pilihan() -> Pilihan:
+    """Return what the filters offer (three reads; call it in a worker)."""
+    return Pilihan(
+        queries_admin.petugas_options(), queries_admin.audit_aksi_options(), queries_admin.kecamatan_options()
+    )
+
+
+async def page() -> RedirectResponse | None:
     """Show the audit log, newest first, with its filters and the CSV export."""
-    officer = open_as_admin(Kelola.AUDIT)
+    officer = await officer_page(Kelola.AUDIT)
     if not isinstance(officer, Officer):
         return officer
     state = {'filter': AuditFilter(), 'page': 1}
+    pilihan = await run.io_bound(read_pilihan)
     with admin_frame(officer, Kelola.AUDIT):
         with ui.row().classes('w-full items-end gap-2'):
-            _select('Petugas', queries_admin.petugas_options(), 'petugas_id', state, lambda: reload(), search=True)
-            _select('Aksi', queries_admin.audit_aksi_options(), 'aksi', state, lambda: reload())
-            _select('Kecamatan', queries_admin.kecamatan_options(), 'kecamatan_id', state, lambda: reload())
+            _select('Petugas', pilihan.petugas, 'petugas_id', state, lambda: reload(), search=True)
+            _select('Aksi', pilihan.aksi, 'aksi', state, lambda: reload())
+            _select('Kecamatan', pilihan.kecamatan, 'kecamatan_id', state, lambda: reload())
             for name, label in (('dari', 'Dari tanggal'), ('sampai', 'Sampai tanggal')):
                 ui.input(label, on_change=lambda e, n=name: set_date(n, e.value)).props(
                     'outlined dense type=date stack-label'
@@ -40,9 +59,7 @@ def page() -> RedirectResponse | None:
             export = ui.button('Ekspor CSV', icon='download', on_click=lambda: download()).props('outline no-caps')
             export.classes(theme.TAP).mark('ekspor')
 
-        @ui.refreshable
-        def daftar() -> None:
-            halaman = queries_admin.audit_list(state['filter'], page=state['page'])
+        def draw(halaman: Halaman[AuditRow]) -> None:
             ui.label(f'{halaman.total} catatan').classes('text-sm text-gray-600').mark('jumlah-audit')
             with ui.column().classes('w-full gap-1'):
                 for row in halaman.rows:
@@ -53,13 +70,13 @@ def page() -> RedirectResponse | None:
 
         async def reload() -> None:
             state['page'] = 1
-            if await guarded(Kelola.AUDIT, officer):
-                await daftar.refresh()
+            if await still_allowed(Kelola.AUDIT, officer):
+                await daftar.show()
 
         async def go(value: int) -> None:
             state['page'] = value
-            if await guarded(Kelola.AUDIT, officer):
-                await daftar.refresh()
+            if await still_allowed(Kelola.AUDIT, officer):
+                await daftar.show()
 
         async def set_date(name: str, value: str | None) -> None:
             try:
@@ -77,7 +94,8 @@ def page() -> RedirectResponse | None:
                 content = await run.io_bound(queries_admin.audit_csv, state['filter'])
             ui.download.content(content, queries_admin.audit_csv_name(), 'text/csv')
 
-        daftar()
+        daftar = ReadView(lambda: queries_admin.audit_list(state['filter'], page=state['page']), draw)
+        await daftar.show()
     return None
 
 

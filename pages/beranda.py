@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import run, ui
 
 from apok_ui import theme
 from apok_ui.berkas import jenis_text
@@ -18,9 +18,9 @@ LANGKAH = (
 )
 
 
-def page() -> None:
+async def page() -> None:
     """Show the open layanan and the ways in."""
-    layanan = queries_publik.layanan_aktif()
+    layanan = await run.io_bound(queries_publik.layanan_aktif)
     with public_frame('Beranda'):
         with ui.card().classes('w-full gap-3 p-4 bg-blue-50'):
             ui.label('Layanan Online Kecamatan').classes('text-xl font-semibold text-primary leading-tight')

@@ -7,16 +7,18 @@ from starlette.responses import RedirectResponse
 
 from apok_ui import auth, services, theme
 from apok_ui.components.frame import public_frame
+from apok_ui.components.guard import ADDRESS
 from apok_ui.hashing import ServerBusy, run_hashing
 from apok_ui.security import DEVICE_COOKIE
 from apok_ui.services.sesi import CLAIM_REFUSED
+from models.akses import OfficerPage
 from models.sesi import akhir_of
 
 
-def page(berakhir: str = '') -> RedirectResponse | None:
+async def page(berakhir: str = '') -> RedirectResponse | None:
     """Show the login form (saying why the last session ended), or go to the workspace when already logged in."""
-    if auth.request_officer(ui.context.client.request) is not None:
-        return RedirectResponse('/admin')
+    if await auth.read_request_officer(ui.context.client.request) is not None:
+        return RedirectResponse(ADDRESS[OfficerPage.WORKSPACE])
     ip = auth.client_ip()
     perangkat = ui.context.client.request.cookies.get(DEVICE_COOKIE, '')[:100]  # a trusted device keeps its limit
     ended = akhir_of(berakhir)

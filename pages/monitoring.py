@@ -5,24 +5,24 @@ from __future__ import annotations
 from nicegui import ui
 from starlette.responses import RedirectResponse
 
-from apok_ui import auth, theme
+from apok_ui import theme
 from apok_ui.components.frame import officer_frame
+from apok_ui.components.guard import officer_page
 from apok_ui.live import Changes, Live
 from apok_ui.queries.monitoring import STAGE_ORDER, Monitoring, monitoring
 from apok_ui.queries.workspace import Officer
 from apok_ui.shared_reads import shared
-from models import Peran, akses
+from models import Peran
+from models.akses import OfficerPage
 
 STAGE_LABEL = {r.value: r.label for r in Peran}
 
 
 async def page() -> RedirectResponse | None:
     """Show the live monitoring of the officer's kecamatan (Camat and Sekcam only)."""
-    officer = auth.current_officer()
-    if officer is None:
-        return auth.to_login()
-    if not akses.may_watch(officer.peran, officer.kecamatan_id):
-        return RedirectResponse('/admin')
+    officer = await officer_page(OfficerPage.MONITORING)
+    if not isinstance(officer, Officer):
+        return officer
     board = Board(officer)
     with officer_frame(officer, 'Monitoring'):
         with ui.row().classes('w-full items-center justify-between'):
