@@ -79,31 +79,21 @@ async def claim(request: Request, kode: str = '') -> Response:
     return response
 
 
-def current_officer() -> Officer | None:
-    """Return the officer of the page being built and admit the page to its session; None without a live one.
-
-    Call it when a page is built and pass the result down: inside callbacks triggered by another officer's action,
-    the request context belongs to that other officer (see STACK-NOTES.md). It reads on the event loop: a page
-    asks `await page_officer()` (or components/guard.py's officer_page) instead.
-    """
-    client = ui.context.client
-    return _admitted(client, *_session_and_officer(client.request))
-
-
 async def page_officer() -> Officer | None:
     """Return the officer of the page being built, read in a worker, and admit the page to its session; None
-    without a live one (what current_officer does, with the event loop free meanwhile)."""
+    without a live one.
+
+    Pages ask it through components/guard.py's officer_page, when the page is built, and pass the result down:
+    inside callbacks triggered by another officer's action, the request context belongs to that other officer
+    (see STACK-NOTES.md).
+    """
     client = ui.context.client
     return _admitted(client, *await run.io_bound(_session_and_officer, client.request))
 
 
-def request_officer(request: Request) -> Officer | None:
-    """Return the officer behind a plain HTTP request (a berkas download), or None without a live session."""
-    return _judged(*_session_and_officer(request))
-
-
 async def read_request_officer(request: Request) -> Officer | None:
-    """Return the officer behind a request, read in a worker (the login page asks whether someone is in already)."""
+    """Return the officer behind a plain HTTP request (a berkas download; the login asks whether someone is in
+    already), read in a worker, or None without a live session."""
     return _judged(*await run.io_bound(_session_and_officer, request))
 
 

@@ -68,9 +68,9 @@ def test_a_temporary_password_leads_to_profil_petugas_and_is_the_reason_administ
 
 
 def test_pages_leave_access_to_the_guard():
-    """No page checks a role or sends anyone to the login itself (pages/petugas.py and pages/profil.py move to the
-    guard with the workspace split)."""
-    mine = sorted(p for p in PAGES.glob('*.py') if p.name not in ('petugas.py', 'profil.py'))
+    """No page checks a role or sends anyone to the login itself (Profil Petugas only hands the temporary-password
+    lock to its tabs)."""
+    mine = sorted(p for p in PAGES.glob('*.py') if p.name != 'profil.py')
     deciding = ('auth.to_login', 'auth.current_officer', 'officer.peran', 'officer.wajib_ganti', 'may_watch')
     found = [f'{p.name}: {word}' for p in mine for word in deciding if word in p.read_text()]
     assert found == []
