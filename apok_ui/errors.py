@@ -1,4 +1,5 @@
-"""What a service says when it refuses: one Indonesian message a person can act on."""
+"""What APOK says when it refuses (a service's action, or a read the person may not make): one Indonesian message
+a person can act on."""
 
 
 class ServiceError(Exception):

@@ -182,3 +182,13 @@ def test_the_admin_page_and_the_command_line_refuse_a_second_definitive_camat_al
         nip=data.nip, nama=data.nama, peran='camat', kecamatan=KEC_A, password='Rahasia2026', jabatan='plt. Camat'
     )
     assert (acting.jabatan, acting.kecamatan_id) == ('Plt. Camat', kecamatan_id(KEC_A))
+
+
+def test_the_printing_reads_check_the_officer_without_importing_the_services():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(queries_cetak))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert {'apok_ui.actor', 'apok_ui.errors'} <= imported
+    assert not {name for name in imported if name.startswith('apok_ui.services')}

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from apok_ui import berkas, db
+from apok_ui.actor import Actor, load_actor, load_for_officer, refuse
+from apok_ui.assets import REFERENSI_DIR
+from apok_ui.errors import Invalid
 from apok_ui.printing.render import SuratData
 from apok_ui.printing.templates import template_for
-from apok_ui.services.common import Actor, load_actor, load_for_officer, refuse
-from apok_ui.services.errors import Invalid
-from apok_ui.services.referensi import DATA_DIR
 from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas, Status, jenis_berkas
 from models import workflow as wf
 from models.permohonan import format_isian
@@ -137,7 +137,7 @@ def isian_rows(spec: list[dict], values: dict) -> tuple[tuple[str, str], ...]:
 @cache
 def wilayah() -> tuple[str, str]:
     """Return the city and province of the kop surat, from the reference data every database was seeded with."""
-    data = json.loads((DATA_DIR / 'batam-wilayah.json').read_text(encoding='utf-8'))
+    data = json.loads((REFERENSI_DIR / 'batam-wilayah.json').read_text(encoding='utf-8'))
     return data['kota'], data['provinsi']
 
 

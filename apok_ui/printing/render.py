@@ -21,6 +21,7 @@ from urllib.request import url2pathname
 import jinja2
 import segno
 
+from apok_ui.assets import ASSETS_DIR
 from models import jenis_berkas
 from models.layanan import UKURAN_KERTAS
 from models.waktu import format_tanggal
@@ -28,7 +29,6 @@ from models.waktu import format_tanggal
 if TYPE_CHECKING:
     import weasyprint
 
-ASSETS_DIR = Path(__file__).resolve().parents[2] / 'assets'
 PRINT_DIR = ASSETS_DIR / 'print'
 TEMPLATE_UMUM = 'umum.html'
 

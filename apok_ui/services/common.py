@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -13,6 +12,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from apok_ui import db, events
+
+# Who is acting lives in apok_ui/actor.py (reads check the officer too); every service imports it from here.
+from apok_ui.actor import SESSION_ENDED as SESSION_ENDED
+from apok_ui.actor import Actor, load_actor, refuse
+from apok_ui.actor import load_for_officer as load_for_officer
 from apok_ui.events import Perubahan
 from apok_ui.services.errors import STALE_MESSAGE, Forbidden, Invalid, NotFound, Stale
 from models import AuditLog, Pengurusan, Penomoran, Peran, Petugas, Riwayat, akses
@@ -21,24 +25,6 @@ from models.akses import Kelola
 from models.waktu import now
 
 T = TypeVar('T')
-
-SESSION_ENDED = 'Sesi Anda telah berakhir. Silakan masuk kembali.'
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The officer behind an action, as their page knew them: id and the session version they logged in with."""
-
-    petugas_id: int
-    sesi_versi: int
-
-
-def load_actor(session: Session, actor: Actor) -> Petugas:
-    """Return the acting officer, refusing a deactivated officer or a session ended by a password change."""
-    petugas = session.get(Petugas, actor.petugas_id)
-    if petugas is None or not petugas.aktif or petugas.sesi_versi != actor.sesi_versi:
-        raise Forbidden(SESSION_ENDED)
-    return petugas
 
 
 def load_admin(session: Session, actor: Actor, kelola: Kelola) -> Petugas:
@@ -61,28 +47,9 @@ def admin_action(actor: Actor, kelola: Kelola, aksi: str, objek: str, act: Calla
         raise
 
 
-def refuse(reason: str | None) -> None:
-    """Raise Forbidden with the policy's reason, if it gave one."""
-    if reason:
-        raise Forbidden(reason)
-
-
 def invalid(errors: dict[str, str], summary: str) -> Invalid:
     """Return the refusal of a form: its one wrong field's message, or a summary when several are wrong."""
     return Invalid(next(iter(errors.values())) if len(errors) == 1 else summary, errors)
-
-
-def load_for_officer(session: Session, petugas: Petugas, pengurusan_id: int) -> Pengurusan:
-    """Return an application the officer may see (models.akses: own kecamatan, account in order), or refuse."""
-    pengurusan = session.get(Pengurusan, pengurusan_id)
-    if pengurusan is None:
-        raise NotFound('Pengurusan tidak ditemukan.')
-    reason = akses.account_refusal(wajib_ganti_password=petugas.wajib_ganti_password) or akses.view_refusal(
-        Peran(petugas.peran), petugas.kecamatan_id, pengurusan.kecamatan_id
-    )
-    if reason:
-        raise Forbidden(reason)
-    return pengurusan
 
 
 def transition(

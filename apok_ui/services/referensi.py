@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from sqlmodel import Session, func, select
 
 from apok_ui import db
+from apok_ui.assets import REFERENSI_DIR
 from apok_ui.printing.templates import template_for
 from models import Kecamatan, Kelurahan, Layanan
 from models.jenis_berkas import GAMBAR, SEMUA_JENIS
 from models.workflow import DEFAULT_TAHAPAN
 
-DATA_DIR = Path(__file__).resolve().parents[2] / 'assets' / 'data'
 PHOTO_REQUIREMENT = re.compile(r'pas foto', re.IGNORECASE)
 
 
@@ -23,10 +22,10 @@ def seed_reference() -> bool:
     with db.get().write() as session:
         if session.exec(select(func.count()).select_from(Kecamatan)).one():
             return False
-        wilayah = json.loads((DATA_DIR / 'batam-wilayah.json').read_text())
+        wilayah = json.loads((REFERENSI_DIR / 'batam-wilayah.json').read_text())
         for item in wilayah['kecamatan']:
             _add_kecamatan(session, item, wilayah['kota'])
-        for item in json.loads((DATA_DIR / 'layanan.json').read_text())['layanan']:
+        for item in json.loads((REFERENSI_DIR / 'layanan.json').read_text())['layanan']:
             session.add(layanan_from_reference(item))
     return True
 
