@@ -9,6 +9,7 @@ from nicegui import app, run, ui
 from apok_ui import auth, bahasa, cli, data_files, errors_http, events, events_pg, headers, live, shared_reads
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
+from apok_ui.logging_setup import configure as configure_logging
 from apok_ui.printing import cetak
 from apok_ui.printing import render as printing
 from apok_ui.routes import berkas as berkas_route
@@ -58,6 +59,7 @@ def wire_pages() -> None:
 
 def start(settings: Settings) -> None:
     """Prepare the database and serve APOK."""
+    configure_logging(settings.log_level)  # first: everything after logs in one format, at APOK_LOG_LEVEL
     database = cli.open_database(settings)
     data_files.place_storage(settings.data_dir / 'nicegui')  # beside APOK's data, not in the working directory
     bahasa.install()  # NiceGUI's own texts (the reconnect notice) in Indonesian
@@ -104,6 +106,7 @@ def start(settings: Settings) -> None:
         show=False,
         reload=False,
         show_welcome_message=False,
+        log_config=None,  # uvicorn's records go through logging_setup's one handler and format
         favicon='🏛️',
     )
 

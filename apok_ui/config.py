@@ -11,6 +11,7 @@ from pathlib import Path
 ENVIRONMENTS = ('development', 'production')
 WEAK_SECRETS = {'', 'secret', 'changeme', 'change-me', 'apok', 'apok-secret', 'default', 'storage-secret'}
 MIN_SECRET_LENGTH = 32
+LOG_LEVELS = ('DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL')
 
 
 class SettingsError(ValueError):
@@ -33,6 +34,7 @@ class Settings:
     session_idle_minutes: float
     session_max_hours: int
     reconnect_timeout: float
+    log_level: str = 'WARNING'
 
     @property
     def development(self) -> bool:
@@ -66,6 +68,7 @@ class Settings:
             session_idle_minutes=_idle_minutes(env, mode),
             session_max_hours=_int(env, 'APOK_SESSION_MAX_HOURS', 12, 1, 72),
             reconnect_timeout=float(_int(env, 'APOK_RECONNECT_TIMEOUT', 60, 3, 600)),
+            log_level=_log_level(env),
         )
 
     def resolve_storage_secret(self) -> str:
@@ -117,6 +120,15 @@ def _idle_minutes(env: Mapping[str, str], mode: str) -> float:
     if not 0.05 <= value <= 24 * 60:
         raise SettingsError(f'{name} must be between 0.05 and {24 * 60} in development, not {raw}')
     return value
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    raw = env.get('APOK_LOG_LEVEL', '').strip()
+    if raw == '':
+        return 'WARNING'
+    if raw.upper() not in LOG_LEVELS:
+        raise SettingsError(f'APOK_LOG_LEVEL must be one of {", ".join(LOG_LEVELS)}, not {raw!r}')
+    return raw.upper()
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -2,12 +2,14 @@
 
 NiceGUI's own answers are English and its 500 page shows the exception. These handlers take their place: an unknown
 address or a page that is not there gets the "tidak ditemukan" page (404), a route that is not a page answers in
-plain text, and a page that fails shows an apology without the exception. The traceback is logged once, by the
-server (Starlette re-raises the exception after the answer is sent, and uvicorn logs it).
+plain text, and a page that fails shows an apology without the exception. A failure is logged here, in one line:
+the route (its pattern, never the address, which may carry a token), the NiceGUI client id and where the
+exception was raised, never its message (apok_ui/logging_setup.py drops uvicorn's traceback of it).
 """
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 
 import nicegui.page
@@ -17,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from apok_ui import headers
+from apok_ui import headers, logging_setup
 from apok_ui.components.frame import public_frame
 
 TEXTS = {
@@ -32,6 +34,7 @@ TEXTS = {
 }
 OTHER_CLIENT_ERROR = 'Permintaan tidak dapat diproses.'
 SERVER_ERROR = 'Terjadi kesalahan pada server. Silakan coba lagi beberapa saat lagi.'
+log = logging.getLogger(__name__)
 
 
 def install() -> None:
@@ -89,11 +92,22 @@ async def invalid_request(request: Request, _exception: RequestValidationError) 
     return plain(HTTPStatus.UNPROCESSABLE_ENTITY, request)
 
 
-async def server_error(request: Request, _exception: Exception) -> Response:
-    """Answer a failure with an apology, never the exception (the server logs the traceback once, after this)."""
+async def server_error(request: Request, exception: Exception) -> Response:
+    """Answer a failure with an apology, never the exception, and log it in one line."""
+    route = getattr(request.scope.get('route'), 'path', '-')
+    log.error('%s %s failed (client %s)', request.method, route, client_id_of(request), exc_info=exception)
+    logging_setup.mark_logged(exception)
     if request.scope.get('nicegui_page_path') is not None:
         return _page(500, request)
     return plain(500, request)
+
+
+def client_id_of(request: Request) -> str:
+    """Return the id of the NiceGUI client a request was building ('-' for a request that is not a page)."""
+    for client in list(Client.instances.values()):
+        if getattr(client, 'request', None) is not None and client.request.scope is request.scope:
+            return client.id
+    return '-'
 
 
 def error_content(status_code: int, exception: str | Exception = '') -> None:

@@ -28,7 +28,7 @@ LAG_PATH = '/__bench/lag'
 GC_PATH = '/__bench/gc'
 HEAP_PATH = '/__bench/heap'
 
-log = logging.getLogger('bench.floor')
+log = logging.getLogger(__name__)
 
 
 def install_lag_monitor() -> None:

@@ -184,7 +184,7 @@ def test_no_error_above_left_a_traceback_in_the_server_log(public_server):
     assert_no_traceback(public_server)
 
 
-def test_a_page_that_fails_apologises_in_indonesian_and_logs_the_traceback_once(tmp_path: Path):
+def test_a_page_that_fails_apologises_in_indonesian_and_logs_the_failure_once(tmp_path: Path):
     database = tmp_path / 'apok.db'
     server = start_server(tmp_path, f'sqlite:///{database}')
     try:
