@@ -123,11 +123,12 @@ class Relay:
         self._wakeup: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def start(self) -> None:
-        """Deliver, from now on, every fact committed after this moment."""
+    def start(self, *, local: bool = True) -> None:
+        """Deliver, from now on, every fact committed after this moment; `local`: catch up at once after each of
+        this process's own commits (otherwise only when woken)."""
         with self.database().read() as session:
             self.position = last_position(session)
-        if self not in _relays:
+        if local and self not in _relays:
             _relays.append(self)
 
     def stop(self) -> None:
