@@ -167,7 +167,8 @@ class Pengurusan(SQLModel, table=True):
     nomor_surat: str | None = Field(default=None, max_length=60, unique=True)
     token_verifikasi: str | None = Field(default=None, max_length=40, unique=True)
     selesai_at: datetime | None = _when(default=None)
-    camat_id: int | None = Field(default=None, foreign_key='petugas.id')
+    # The officer who approved last and so signs the letter: the Camat in the default chain, whoever ends a shorter one.
+    penandatangan_id: int | None = Field(default=None, foreign_key='petugas.id')
     dicetak_at: datetime | None = _when(default=None)
     jumlah_cetak: int = 0
     diserahkan_at: datetime | None = _when(default=None)

@@ -59,7 +59,7 @@ def _terdaftar(surat: SuratTerdaftar) -> None:
             _baris('Layanan', surat.layanan_nama, 'layanan')
             _baris('Nama pemohon', surat.nama_samaran, 'nama')
             _baris('Tanggal surat', format_tanggal(surat.tanggal), 'tanggal')
-            _baris('Penandatangan', f'Camat {surat.kecamatan_nama}: {surat.camat_nama}', 'penandatangan')
+            _baris('Penandatangan', f'{surat.penandatangan_jabatan}: {surat.penandatangan_nama}', 'penandatangan')
             _baris('Status', surat.status.label, 'status')
         ui.label('Nama pemohon disamarkan untuk melindungi data pribadi.').classes('text-xs text-gray-600')
 

@@ -140,8 +140,9 @@ def contoh_surat(layanan_kode: str, /, **ubah: object) -> SuratData:
         'tanggal_surat': date(2026, 11, 29),
         'pemohon': contoh_pemohon(),
         'isian': CONTOH_ISIAN[kode],
-        'camat_nama': 'Drs. Ahmad Fauzi, M.Si.',
-        'camat_nip': '19750812 199803 1 004',
+        'penandatangan_nama': 'Drs. Ahmad Fauzi, M.Si.',
+        'penandatangan_nip': '19750812 199803 1 004',
+        'penandatangan_jabatan': 'Camat Batam Kota',
         'verifikasi_url': f'https://apok.batam.example/verifikasi/Q7vX2kLm9pR4tW8zA3nB5cD{urut:02d}',
         'pas_foto': contoh_pas_foto() if kode == 'AK1' else None,
     }

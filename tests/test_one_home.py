@@ -192,3 +192,56 @@ def test_the_printing_reads_check_the_officer_without_importing_the_services():
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert {'apok_ui.actor', 'apok_ui.errors'} <= imported
     assert not {name for name in imported if name.startswith('apok_ui.services')}
+
+
+# --- the citizen's keys and the signing officer ----------------------------------------------------------------
+
+
+def test_lacak_and_cancel_find_an_application_by_a_nik_typed_with_spaces(people):
+    from apok_ui.queries import publik as queries_publik
+
+    found = submit(seq=2, nik='2171011708900002')
+    nomor, spaced = f' {found.nomor_pendaftaran.lower()} ', '2171 0117 0890 0002'
+    assert queries_publik.lacak(nomor, spaced).nomor_pendaftaran == found.nomor_pendaftaran
+    services.cancel(nomor_pendaftaran=nomor, nik=spaced)
+    assert queries_publik.lacak(nomor, spaced).status is Status.DIBATALKAN
+
+
+def test_a_chain_that_ends_at_the_kasi_is_signed_by_the_kasi_with_their_own_jabatan(people):
+    from apok_ui import db
+    from apok_ui.printing.render import render_letter
+    from apok_ui.services.administrasi_layanan import save_layanan
+    from models import Pengurusan
+    from tests.test_printing import pdf_text
+
+    with db.get().read() as session:
+        sktm = session.exec(select(Layanan).where(Layanan.kode == 'SKTM')).one()
+    fields = ('deskripsi', 'persyaratan', 'isian', 'sla_hari_kerja', 'template', 'ukuran_kertas', 'aktif')
+    short = DataLayanan(sktm.kode, sktm.nama, sktm.kode_klasifikasi, tahapan=['admin', 'kasi'])
+    for name in fields:
+        setattr(short, name, getattr(sktm, name))
+    save_layanan(actor=people.of(Peran.SUPERADMIN).actor, data=short, layanan_id=sktm.id)
+    pengurusan_id = submit(seq=3).pengurusan_id
+    for version, peran in enumerate((Peran.ADMIN, Peran.KASI), start=1):
+        services.approve(actor=people.of(peran).actor, pengurusan_id=pengurusan_id, version=version)
+    with db.get().read() as session:
+        assert session.get(Pengurusan, pengurusan_id).penandatangan_id == people.of(Peran.KASI).actor.petugas_id
+    surat = queries_cetak.surat_data(people.of(Peran.ADMIN).actor, pengurusan_id, 'https://apok.example')
+    assert (surat.penandatangan_nama, surat.penandatangan_jabatan) == ('Petugas Kasi A', 'Kasi Kecamatan Batam Kota')
+    text = pdf_text(render_letter(surat))
+    assert 'KASI KECAMATAN BATAM KOTA,' in text and 'Petugas Kasi A' in text
+    assert 'CAMAT BATAM KOTA' not in text and 'Petugas Camat A' not in text
+
+
+@pytest.mark.parametrize(
+    ('jabatan', 'printed'),
+    [
+        ('Camat', 'Camat Batam Kota'),
+        ('Plt. Camat', 'Plt. Camat Batam Kota'),
+        ('Sekretaris Camat', 'Sekretaris Camat Batam Kota'),
+        ('Camat Batam Kota', 'Camat Batam Kota'),
+        ('Kasi Pelayanan', 'Kasi Pelayanan'),
+    ],
+)
+def test_the_letter_names_the_signers_office_by_its_kecamatan(jabatan, printed):
+    assert queries_cetak.jabatan_penandatangan(jabatan, 'Batam Kota') == printed

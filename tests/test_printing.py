@@ -69,7 +69,13 @@ def read_qr_codes(pdf: bytes, folder: Path) -> list[str]:
 def test_every_layanan_prints_its_title_nomor_pemohon_and_camat(surat_pdf: dict[str, bytes], kode: str) -> None:
     surat = contoh_surat(kode)
     text = pdf_text(surat_pdf[kode])
-    expected = [JUDUL[kode], f'Nomor: {surat.nomor_surat}', 'Budi Santoso', surat.camat_nama, f'NIP. {surat.camat_nip}']
+    expected = [
+        JUDUL[kode],
+        f'Nomor: {surat.nomor_surat}',
+        'Budi Santoso',
+        surat.penandatangan_nama,
+        f'NIP. {surat.penandatangan_nip}',
+    ]
     expected += ['PEMERINTAH KOTA BATAM', 'KECAMATAN BATAM KOTA', 'Batam, 29 November 2026', 'CAMAT BATAM KOTA']
     expected += ['Pindai untuk memeriksa keaslian surat']
     for expected_text in expected:

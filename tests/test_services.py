@@ -56,7 +56,7 @@ def test_the_four_officers_complete_an_application_and_the_camat_gets_the_letter
     p = load(pid)
     year = to_wib(datetime.now(UTC)).year
     assert p.status == 'selesai' and p.nomor_surat.startswith('400/001/BTK/') and p.nomor_surat.endswith(str(year))
-    assert p.token_verifikasi and p.camat_id == people.of(Peran.CAMAT).actor.petugas_id
+    assert p.token_verifikasi and p.penandatangan_id == people.of(Peran.CAMAT).actor.petugas_id
     steps = riwayat(pid)
     assert [r.aksi for r in steps] == ['diajukan'] + ['disetujui'] * 4
     assert [r.peran for r in steps[1:]] == ['admin', 'kasi', 'sekcam', 'camat']

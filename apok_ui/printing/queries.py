@@ -29,7 +29,7 @@ PAS_FOTO_KODE = 'pas_foto_3x4'  # the AK/I requirement whose photo the card prin
 # services.keputusan makes tokens with secrets.token_urlsafe(24): always 32 URL-safe base64 characters.
 TOKEN_RE = re.compile(r'[A-Za-z0-9_-]{32}')
 logger = logging.getLogger(__name__)
-DATA_BELUM_LENGKAP = 'Data surat belum lengkap (nomor surat atau Camat penandatangan); hubungi Administrator Sistem.'
+DATA_BELUM_LENGKAP = 'Data surat belum lengkap (nomor surat atau penandatangan); hubungi Administrator Sistem.'
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ class SuratTerdaftar:
     nama_samaran: str
     tanggal: date
     kecamatan_nama: str
-    camat_nama: str
+    penandatangan_nama: str
+    penandatangan_jabatan: str
     status: Status
 
 
@@ -54,8 +55,8 @@ def surat_data(actor: Actor, pengurusan_id: int, base_url: str) -> SuratData:
         layanan = session.get(Layanan, pengurusan.layanan_id)
         kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
         kelurahan = session.get(Kelurahan, pengurusan.kelurahan_id)
-        camat = session.get(Petugas, pengurusan.camat_id) if pengurusan.camat_id else None
-        if not (pengurusan.nomor_surat and pengurusan.token_verifikasi and camat):
+        penandatangan = session.get(Petugas, pengurusan.penandatangan_id) if pengurusan.penandatangan_id else None
+        if not (pengurusan.nomor_surat and pengurusan.token_verifikasi and penandatangan):
             raise Invalid(DATA_BELUM_LENGKAP)
         foto = _pas_foto(session, pengurusan.id, layanan)
     kota, provinsi = wilayah()
@@ -73,8 +74,9 @@ def surat_data(actor: Actor, pengurusan_id: int, base_url: str) -> SuratData:
         tanggal_surat=to_wib(pengurusan.selesai_at or now()).date(),
         pemohon=pemohon_rows(pengurusan, kelurahan.nama if kelurahan else ''),
         isian=isian_rows(layanan.isian, pengurusan.isian),
-        camat_nama=camat.nama,
-        camat_nip=format_nip(camat.nip),
+        penandatangan_nama=penandatangan.nama,
+        penandatangan_nip=format_nip(penandatangan.nip),
+        penandatangan_jabatan=jabatan_penandatangan(penandatangan.jabatan, kecamatan.nama),
         verifikasi_url=f'{base_url.rstrip("/")}/verifikasi/{pengurusan.token_verifikasi}',
         pas_foto=foto,
     )
@@ -93,25 +95,36 @@ def verifikasi(token: object) -> SuratTerdaftar | None:
                 Pengurusan.selesai_at,
                 Kecamatan.nama,
                 Petugas.nama,
+                Petugas.jabatan,
                 Pengurusan.status,
             )
             .join(Layanan, Layanan.id == Pengurusan.layanan_id)
             .join(Kecamatan, Kecamatan.id == Pengurusan.kecamatan_id)
-            .outerjoin(Petugas, Petugas.id == Pengurusan.camat_id)
+            .outerjoin(Petugas, Petugas.id == Pengurusan.penandatangan_id)
             .where(Pengurusan.token_verifikasi == token, Pengurusan.status.in_(wf.TERBIT))
         ).first()
     if row is None or not row[0] or row[3] is None:
         return None
-    nomor, layanan_nama, nama, selesai_at, kecamatan_nama, camat_nama, status = row
+    nomor, layanan_nama, nama, selesai_at, kecamatan_nama, penandatangan_nama, jabatan, status = row
     return SuratTerdaftar(
         nomor,
         layanan_nama,
         mask_name(nama),
         to_wib(selesai_at).date(),
         kecamatan_nama,
-        camat_nama or '-',
+        penandatangan_nama or '-',
+        jabatan_penandatangan(jabatan or '', kecamatan_nama),
         Status(status),
     )
+
+
+def jabatan_penandatangan(jabatan: str, kecamatan_nama: str) -> str:
+    """Return the signer's jabatan as a letter names it: a title of the kecamatan's office (one ending in Camat or
+    Kecamatan) gets the kecamatan's name, 'Camat' → 'Camat Batam Kota'; any other stays as it is, 'Kasi Pelayanan'."""
+    jabatan = ' '.join(jabatan.split())
+    if kecamatan_nama.lower() in jabatan.lower() or not jabatan.lower().endswith(('camat', 'kecamatan')):
+        return jabatan
+    return f'{jabatan} {kecamatan_nama}'
 
 
 def pemohon_rows(p: Pengurusan, kelurahan_nama: str) -> tuple[tuple[str, str], ...]:

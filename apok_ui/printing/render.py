@@ -53,8 +53,9 @@ class SuratData:
     tanggal_surat: date
     pemohon: tuple[tuple[str, str], ...]
     isian: tuple[tuple[str, str], ...]
-    camat_nama: str
-    camat_nip: str
+    penandatangan_nama: str  # the officer who approved last (models.tables.Pengurusan.penandatangan_id)
+    penandatangan_nip: str
+    penandatangan_jabatan: str  # as the signature prints it, e.g. 'Camat Batam Kota' or 'Kasi Pelayanan'
     verifikasi_url: str
     pas_foto: bytes | None = None
 

@@ -36,7 +36,7 @@ def approve(
             session, petugas, pengurusan, wf.Aksi.SETUJUI, seen_version=version, keterangan=keterangan, at=at
         )
         if completing:
-            _complete(session, pengurusan, petugas, at or now())
+            _complete(session, pengurusan, penandatangan=petugas, at=at or now())
         return change
 
     return _officer_action(actor, pengurusan_id, wf.Aksi.SETUJUI, act)
@@ -160,8 +160,9 @@ def _officer_action(
     return change
 
 
-def _complete(session: Session, pengurusan: Pengurusan, camat: Petugas, at: datetime) -> None:
-    """Give a completed application its nomor surat and verification token (inside the approving transaction)."""
+def _complete(session: Session, pengurusan: Pengurusan, *, penandatangan: Petugas, at: datetime) -> None:
+    """Give a completed application its nomor surat, verification token and signer, the officer who approved last
+    (the Camat in the default chain, whoever ends a shorter one), inside the approving transaction."""
     kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
     layanan = session.get(Layanan, pengurusan.layanan_id)
     seq = next_number(session, counter_key_surat(kecamatan.kode, at))
@@ -173,7 +174,7 @@ def _complete(session: Session, pengurusan: Pengurusan, camat: Petugas, at: date
             nomor_surat=format_nomor_surat(layanan.kode_klasifikasi, seq, kecamatan.kode, at),
             token_verifikasi=secrets.token_urlsafe(24),
             selesai_at=at,
-            camat_id=camat.id,
+            penandatangan_id=penandatangan.id,
         )
     )
 

@@ -18,6 +18,7 @@ from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan
 from models import workflow as wf
 from models.penomoran import counter_key_pendaftaran, format_nomor_pendaftaran
 from models.permohonan import FIELD_LABELS, DataPemohon, InvalidForm, clean_pemohon, plan_revision
+from models.validasi import normalize_nik, normalize_nomor_pendaftaran
 from models.waktu import now
 
 FORM_MESSAGE = 'Periksa kembali isian yang ditandai.'
@@ -157,10 +158,11 @@ def cancel(*, nomor_pendaftaran: str, nik: str, at: datetime | None = None) -> P
 
 
 def _find(session: Session, nomor_pendaftaran: str, nik: str) -> Pengurusan:
-    """Return the application only when number and NIK match; a wrong pair reads like an unknown number."""
-    nomor = (nomor_pendaftaran or '').strip().upper()
+    """Return the application only when number and NIK match (as models.validasi normalises both, like Lacak); a
+    wrong pair reads like an unknown number."""
+    nomor = normalize_nomor_pendaftaran(nomor_pendaftaran)
     found = session.exec(select(Pengurusan).where(Pengurusan.nomor_pendaftaran == nomor)).first()
-    if found is None or found.nik != (nik or '').strip():
+    if found is None or found.nik != normalize_nik(nik):
         raise NotFound(NOT_FOUND_MESSAGE)
     return found
 
