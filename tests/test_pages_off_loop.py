@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 from sqlmodel import select
 
 from apok_ui import db
+from apok_ui.components.read_view import ReadView
 from models import AuditLog, Peran
 from models.akses import HANYA_SUPERADMIN
 from tests.conftest import KEC_A, PASSWORD, People
-from tests.waiting import seen, until
+from tests.waiting import seen, settle, unseen, until
 
 ADMIN_PAGES = [
     ('/admin/sistem', 'Log Audit'),
@@ -102,3 +105,32 @@ async def test_the_citizens_pages_open_while_another_writer_holds_the_database(
     async with another_writer(sqlite_url):
         await user.open(address)
         await seen(user, content)
+
+
+async def test_a_read_view_draws_the_latest_read_asked_for_even_when_an_older_answer_comes_last(user: User):
+    """The officer changes a filter twice quickly: the slow first read must not replace the second's answer."""
+    first_may_answer = threading.Event()
+    asked: list[str] = []
+
+    def read() -> str:
+        asked.append(f'jawaban {len(asked) + 1}')
+        mine = asked[-1]
+        if mine == 'jawaban 1':
+            first_may_answer.wait(timeout=30)  # the first read is slow: it answers only after the second was drawn
+        return mine
+
+    @ui.page('/__percobaan/read-view')
+    async def probe() -> None:
+        view = ReadView(read, lambda answer: ui.label(answer).mark('jawaban'))
+        ui.button('Baca', on_click=view.show)
+        ui.button('Lepas', on_click=first_may_answer.set)
+
+    await user.open('/__percobaan/read-view')
+    user.find('Baca').click()  # the slow one
+    await until(lambda: len(asked) == 1)
+    user.find('Baca').click()
+    await seen(user, 'jawaban 2')
+    user.find('Lepas').click()
+    await settle()  # the first read's answer has come back and was dropped
+    await seen(user, 'jawaban 2')
+    await unseen(user, 'jawaban 1')
