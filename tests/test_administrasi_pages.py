@@ -14,6 +14,7 @@ from apok_ui.services import administrasi as admin
 from models import AuditLog, Layanan, Pengurusan, Peran, Petugas
 from models.akses import HANYA_SUPERADMIN
 from tests.conftest import KEC_A, KEC_B, PASSWORD, kecamatan_id, submit
+from tests.waiting import DEADLINE, seen, unseen
 
 ADMIN_ROUTES = [
     '/admin/sistem',
@@ -35,7 +36,7 @@ async def login_as(user: User, people, peran: Peran, kecamatan: str | None = KEC
     user.find('Username').type(people.of(peran, kecamatan).nip)
     user.find('Password').type(PASSWORD)
     user.find('Masuk').click()
-    await user.should_see(nama_of(peran, kecamatan), retries=50)  # bcrypt takes a third of a second
+    await seen(user, nama_of(peran, kecamatan))  # bcrypt takes a third of a second
 
 
 def refusals() -> list[AuditLog]:
@@ -62,8 +63,8 @@ async def test_officers_are_refused_every_administration_page_and_each_refusal_i
     await login_as(user, app_people, peran)
     for route in ADMIN_ROUTES:
         await user.open(route)
-        await user.should_see(HANYA_SUPERADMIN)
-        await user.should_not_see('Tambah Petugas')
+        await seen(user, HANYA_SUPERADMIN)
+        await unseen(user, 'Tambah Petugas')
     rows = refusals()
     assert len(rows) == len(ADMIN_ROUTES) and {r.petugas_id for r in rows} == {app_people.of(peran).actor.petugas_id}
 
@@ -76,13 +77,13 @@ async def test_the_superadmin_reaches_every_administration_page(user: User, app_
         strict=True,
     ):
         await user.open(route)
-        await user.should_see(content)
+        await seen(user, content)
     assert refusals() == []
 
 
 async def test_nobody_logged_in_is_sent_to_the_login(user: User, app_people):
     await user.open('/admin/sistem/petugas')
-    await user.should_see('Login Petugas Kecamatan')
+    await seen(user, 'Login Petugas Kecamatan')
 
 
 async def test_the_superadmin_adds_an_officer_and_sees_the_temporary_password_once(user: User, app_people):
@@ -94,10 +95,10 @@ async def test_the_superadmin_adds_an_officer_and_sees_the_temporary_password_on
     choose(user, 'isian-peran', 'kasi')
     choose(user, 'isian-kecamatan_id', kecamatan_id(KEC_B))
     user.find(marker='simpan-petugas').click()
-    await user.should_see('NIP harus terdiri dari 18 angka.')
+    await seen(user, 'NIP harus terdiri dari 18 angka.')
     user.find(marker='isian-nip').clear().type('199001012015032001')
     user.find(marker='simpan-petugas').click()
-    await user.should_see(marker='password-sementara', retries=50)
+    await seen(user, marker='password-sementara')
     shown = user.find(marker='password-sementara').elements.pop().text
     added = officer('199001012015032001')
     assert (added.nama, added.peran, added.kecamatan_id, added.wajib_ganti_password) == (
@@ -108,20 +109,20 @@ async def test_the_superadmin_adds_an_officer_and_sees_the_temporary_password_on
     )
     assert shown not in added.password_hash
     user.find('Selesai').click()
-    await user.should_not_see(shown)
-    await user.should_see(content='Rina Marlina')
+    await unseen(user, shown)
+    await seen(user, content='Rina Marlina')
 
 
 async def test_the_superadmin_filters_the_officer_list(user: User, app_people):
     await login_as(user, app_people, Peran.SUPERADMIN)
     await user.open('/admin/sistem/petugas')
-    await user.should_see(content='9 petugas')
+    await seen(user, content='9 petugas')
     choose(user, 'saring-kecamatan', kecamatan_id(KEC_B))
-    await user.should_see(content='4 petugas')
-    await user.should_not_see(nama_of(Peran.KASI, KEC_A))
+    await seen(user, content='4 petugas')
+    await unseen(user, nama_of(Peran.KASI, KEC_A))
     choose(user, 'saring-peran', 'camat')
-    await user.should_see(content='1 petugas')
-    await user.should_see(nama_of(Peran.CAMAT, KEC_B))
+    await seen(user, content='1 petugas')
+    await seen(user, nama_of(Peran.CAMAT, KEC_B))
 
 
 async def test_the_superadmin_deactivates_and_resets_through_the_page(user: User, app_people):
@@ -130,15 +131,15 @@ async def test_the_superadmin_deactivates_and_resets_through_the_page(user: User
     await user.open('/admin/sistem/petugas')
     with user.scope(marker=f'petugas-{kasi.nip}'):
         user.find('Nonaktifkan').click()
-    await user.should_see(marker='konfirmasi')
+    await seen(user, marker='konfirmasi')
     user.find(marker='konfirmasi').click()
-    await user.should_see(f'{nama_of(Peran.KASI)} dinonaktifkan.', retries=20)
+    await seen(user, f'{nama_of(Peran.KASI)} dinonaktifkan.')
     assert not officer(kasi.nip).aktif
     with user.scope(marker=f'petugas-{kasi.nip}'):
         user.find('Reset Password').click()
-    await user.should_see(marker='konfirmasi')
+    await seen(user, marker='konfirmasi')
     user.find(marker='konfirmasi').click()
-    await user.should_see(marker='password-sementara', retries=50)
+    await seen(user, marker='password-sementara')
     assert officer(kasi.nip).wajib_ganti_password
 
 
@@ -148,12 +149,12 @@ async def test_the_superadmin_shortens_a_layanans_stages_in_the_editor(user: Use
     in_progress = submit().pengurusan_id
     await login_as(user, app_people, Peran.SUPERADMIN)
     await user.open(f'/admin/sistem/layanan/{sktm.id}')
-    await user.should_see('Ubah Layanan SKTM')
+    await seen(user, 'Ubah Layanan SKTM')
     for _ in range(2):  # remove Kasi, then Sekretaris Camat: Admin → Camat
         with user.scope(marker='tahap-1'):
             user.find(marker='hapus').click()
     user.find(marker='simpan-layanan').click()
-    await user.should_see('Layanan disimpan.', retries=20)
+    await seen(user, 'Layanan disimpan.')
     with db.get().read() as session:
         assert session.get(Layanan, sktm.id).tahapan == ['admin', 'camat']
         assert session.get(Pengurusan, in_progress).tahapan == ['admin', 'kasi', 'sekcam', 'camat']
@@ -164,7 +165,7 @@ async def test_the_layanan_editor_shows_what_is_wrong_beside_each_field(user: Us
     await user.open('/admin/sistem/layanan/baru')
     user.find(marker='isian-kode').type('SKBM')
     user.find(marker='simpan-layanan').click()
-    await user.should_see('Tambahkan minimal satu persyaratan.', retries=20)
+    await seen(user, 'Tambahkan minimal satu persyaratan.')
     assert user.find(marker='isian-kode_klasifikasi').elements.pop().error.startswith('Kode klasifikasi')
 
 
@@ -172,7 +173,7 @@ async def test_the_superadmin_closes_a_layanan_in_one_kecamatan(user: User, app_
     await login_as(user, app_people, Peran.SUPERADMIN)
     await user.open('/admin/sistem/layanan/1')
     choose(user, f'buka-{KEC_B}', False)
-    await user.should_see(f'Ditutup di {KEC_B}.', retries=20)
+    await seen(user, f'Ditutup di {KEC_B}.')
     assert queries_admin.layanan_kecamatan(1)[kecamatan_id(KEC_B)] is False
 
 
@@ -183,7 +184,7 @@ async def test_the_superadmin_edits_a_kecamatans_kop_address(user: User, app_peo
         user.find('Ubah').click()
     user.find(marker='isian-alamat').clear().type('Jl. Gajah Mada No. 1, Sekupang')
     user.find(marker='simpan-kecamatan').click()
-    await user.should_see('Data kecamatan disimpan.', retries=20)
+    await seen(user, 'Data kecamatan disimpan.')
     assert next(r for r in queries_admin.kecamatan_list() if r.kode == 'SKP').alamat == (
         'Jl. Gajah Mada No. 1, Sekupang'
     )
@@ -192,12 +193,12 @@ async def test_the_superadmin_edits_a_kecamatans_kop_address(user: User, app_peo
 async def test_the_audit_log_filters_and_exports_csv_and_the_export_is_audited(user: User, app_people):
     await login_as(user, app_people, Peran.SUPERADMIN)
     await user.open('/admin/sistem/audit')
-    await user.should_see('Login berhasil')
+    await seen(user, 'Login berhasil')
     choose(user, 'saring-aksi', 'petugas_tambah')
-    await user.should_see(content='9 catatan')
-    await user.should_not_see('Login berhasil')
+    await seen(user, content='9 catatan')
+    await unseen(user, 'Login berhasil')
     user.find(marker='ekspor').click()
-    response = await user.download.next(timeout=5)
+    response = await user.download.next(timeout=DEADLINE)
     lines = response.content.decode('utf-8-sig').strip().splitlines()
     assert len(lines) == 10 and all('Petugas ditambah' in line for line in lines[1:])
     with db.get().read() as session:
@@ -230,11 +231,11 @@ async def test_a_deactivated_officers_open_page_can_no_longer_approve(user: User
     registered = submit()
     admin_a = app_people.of(Peran.ADMIN)
     await login_as(user, app_people, Peran.ADMIN)
-    await user.should_see(registered.nomor_pendaftaran, retries=20)
+    await seen(user, registered.nomor_pendaftaran)
     user.find(marker=f'lihat-{registered.nomor_pendaftaran}').click()
-    await user.should_see(marker='disetujui', retries=20)
+    await seen(user, marker='disetujui')
     user.find(marker='disetujui').click()
-    await user.should_see(marker='ya', retries=20)
+    await seen(user, marker='ya')
     admin.deactivate_petugas(actor=app_people.of(Peran.SUPERADMIN).actor, petugas_id=admin_a.actor.petugas_id)
     try:
         confirm = user.find(marker='ya')
@@ -242,7 +243,7 @@ async def test_a_deactivated_officers_open_page_can_no_longer_approve(user: User
         confirm = None  # the page closed itself on the deactivation event: nothing left to click
     if confirm is not None:  # the page is still open and its websocket still delivers the click
         confirm.click()
-        await user.should_see('Sesi Anda telah berakhir', retries=20)
+        await seen(user, 'Sesi Anda telah berakhir')
         assert [(r.petugas_id, r.objek) for r in refusals()] == [
             (admin_a.actor.petugas_id, f'pengurusan:{registered.pengurusan_id}')
         ]
@@ -250,7 +251,7 @@ async def test_a_deactivated_officers_open_page_can_no_longer_approve(user: User
         p = session.get(Pengurusan, registered.pengurusan_id)
     assert (p.status, p.tahap, p.version) == ('diajukan', 0, 1)
     await user.open('/admin')
-    await user.should_see('Login Petugas Kecamatan')
+    await seen(user, 'Login Petugas Kecamatan')
 
 
 async def test_the_superadmin_ends_every_session_of_an_officer_and_their_open_page_closes(
@@ -264,9 +265,9 @@ async def test_the_superadmin_ends_every_session_of_an_officer_and_their_open_pa
     await user.open('/admin/sistem/petugas')
     kasi = app_people.of(Peran.KASI)
     user.find(marker=f'akhiri-sesi-{kasi.nip}').click()
-    await user.should_see(marker='konfirmasi')
+    await seen(user, marker='konfirmasi')
     user.find(marker='konfirmasi').click()
-    await user.should_see(f'1 sesi {nama_of(Peran.KASI)} diakhiri.', retries=20)
+    await seen(user, f'1 sesi {nama_of(Peran.KASI)} diakhiri.')
     await asyncio.wait_for(gone.wait(), 30)
     assert (await kasi_page.http_client.get('/admin')).headers['location'] == '/login?berakhir=admin'
     with db.get().read() as session:

@@ -6,7 +6,6 @@ one audit row. The expected cells are written out by hand here, independent of m
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from collections.abc import Callable
 
@@ -24,6 +23,7 @@ from models.akses import BUKAN_KECAMATAN_ANDA, HANYA_SUPERADMIN, SUPERADMIN_TIDA
 from models.tables import LayananKecamatan, LoginGagal
 from models.workflow import DEFAULT_TAHAPAN, Aksi
 from tests.conftest import KEC_A, KEC_B, PASSWORD, kecamatan_id, submit
+from tests.waiting import seen, unseen, until
 
 LIHAT = 'lihat data'
 ACTIONS = (Aksi.SETUJUI, Aksi.TOLAK, Aksi.REVISI, Aksi.CETAK, Aksi.SERAHKAN, LIHAT)
@@ -326,7 +326,7 @@ async def login_as(user: User, nip: str, name: str) -> None:
     user.find('Username').type(nip)
     user.find('Password').type(PASSWORD)
     user.find('Masuk').click()
-    await user.should_see(name, retries=50)  # bcrypt takes a third of a second
+    await seen(user, name)  # bcrypt takes a third of a second
 
 
 def offered(user: User) -> set[Aksi]:
@@ -348,12 +348,10 @@ async def decide_on_page(user: User, aksi: Aksi, pid: int) -> None:
     if aksi is Aksi.TOLAK:
         user.find(marker='keterangan').type('Berkas kurang jelas')
     user.find(marker=PAGE_ACTIONS[aksi]).click()
-    await user.should_see(marker='ya', retries=20)
+    await seen(user, marker='ya')
     user.find(marker='ya').click()
-    for _ in range(100):  # the service runs in a worker thread; wait until its commit is visible
-        if load(pid).version > version:
-            return
-        await asyncio.sleep(0.05)
+    # the service runs in a worker thread: wait until its commit is visible
+    await until(lambda: load(pid).version > version, failure=f'{aksi} on pengurusan {pid} was never committed')
 
 
 @pytest.mark.parametrize(('peran', 'own'), [(p, o) for p in Peran if p is not Peran.SUPERADMIN for o in (True, False)])
@@ -368,19 +366,19 @@ async def test_lihat_data_offers_exactly_the_allowed_actions_and_they_work(user:
         audit_before = last_audit_id()
         await user.open(f'/admin?lihat={pid}')
         if not own:
-            await user.should_see(BUKAN_KECAMATAN_ANDA)
+            await seen(user, BUKAN_KECAMATAN_ANDA)
             rows = [(r.aksi, r.petugas_id) for r in new_audit_rows(audit_before)]
             if rows != [('akses_ditolak', who.actor.petugas_id)] or user_sees(user, 'lihat-data'):
                 wrong.append(f'{cell}: Lihat Data was not refused with one audit row')
             continue
-        await user.should_see(marker='lihat-data', retries=20)
+        await seen(user, marker='lihat-data')
         if offered(user) != allowed:
             wrong.append(f'{cell}: offers {sorted(offered(user))}, the SPEC allows {sorted(allowed)}')
         for aksi in allowed & set(DECISIONS):
             fresh = STATES[state](app_people)
             steps = trace(fresh)[1]
             await user.open(f'/admin?lihat={fresh}')
-            await user.should_see(marker='lihat-data', retries=20)
+            await seen(user, marker='lihat-data')
             await decide_on_page(user, aksi, fresh)
             if trace(fresh)[1] != steps + 1:
                 wrong.append(f'{cell}: {aksi} through the page did not go through')
@@ -391,8 +389,8 @@ async def test_the_superadmin_never_sees_an_application(user: User, app_people):
     pid = submit().pengurusan_id
     await login_as(user, app_people.of(Peran.SUPERADMIN).nip, 'Petugas Superadmin A')
     await user.open(f'/admin?lihat={pid}')
-    await user.should_see('Administrasi Sistem')
-    await user.should_not_see('Budi Santoso')
+    await seen(user, 'Administrasi Sistem')
+    await unseen(user, 'Budi Santoso')
     assert load(pid).version == 1
 
 

@@ -24,6 +24,7 @@ from models.validasi import format_nip, mask_name
 from models.waktu import format_tanggal, to_wib
 from tests.conftest import KEC_B, NIPS, isian_for, kecamatan_id, pemohon, submit, uploads_for
 from tests.test_printing import pdf_text, read_qr_codes
+from tests.waiting import seen, unseen
 
 KODE_LAYANAN = tuple(TEMPLATE_LAYANAN)
 BASE_URL = 'https://apok.batam.example'
@@ -114,13 +115,13 @@ async def test_the_verification_page_confirms_each_printed_letter_with_only_a_ma
         [url] = qr_codes(pdf, tmp_path / kode)
         assert urlsplit(url).path == f'/verifikasi/{p.token_verifikasi}'
         await user.open(urlsplit(url).path)
-        await user.should_see('Surat ini terdaftar di APOK')
+        await seen(user, 'Surat ini terdaftar di APOK')
         for expected in (p.nomor_surat, layanan_nama(p), mask_name(nama), format_tanggal(p.selesai_at)):
-            await user.should_see(expected)
-        await user.should_see(f'Camat Batam Kota: {CAMAT_NAMA}')
-        await user.should_see('Selesai')
-        await user.should_not_see(nama)
-        await user.should_not_see(p.nik)
+            await seen(user, expected)
+        await seen(user, f'Camat Batam Kota: {CAMAT_NAMA}')
+        await seen(user, 'Selesai')
+        await unseen(user, nama)
+        await unseen(user, p.nik)
 
 
 async def test_a_handed_over_letter_may_be_printed_again_and_verifies_as_diserahkan(people) -> None:
@@ -208,9 +209,9 @@ ODD_TOKENS = [
 @pytest.mark.parametrize('token', ODD_TOKENS)
 async def test_an_unknown_or_malformed_token_gets_the_calm_not_found_page(user: User, app_people, token: str) -> None:
     await user.open(f'/verifikasi/{token}')  # the simulated browser also checks for HTTP 200 and no ERROR log
-    await user.should_see('Surat tidak ditemukan')
-    await user.should_see('Ke Beranda')
-    await user.should_not_see('Surat ini terdaftar di APOK')
+    await seen(user, 'Surat tidak ditemukan')
+    await seen(user, 'Ke Beranda')
+    await unseen(user, 'Surat ini terdaftar di APOK')
 
 
 async def test_a_database_outage_is_not_reported_as_an_unknown_letter(
@@ -218,8 +219,8 @@ async def test_a_database_outage_is_not_reported_as_an_unknown_letter(
 ) -> None:
     db.init(f'sqlite:///{tmp_path}/tidak-ada/apok.db')  # the database cannot be read
     await user.open('/verifikasi/' + 'A' * 32)
-    await user.should_see('Surat belum dapat diperiksa')
-    await user.should_not_see('Surat tidak ditemukan')
+    await seen(user, 'Surat belum dapat diperiksa')
+    await unseen(user, 'Surat tidak ditemukan')
     assert any('verifikasi' in r.getMessage() for r in caplog.records if r.levelname == 'ERROR')  # the operator learns
     caplog.clear()  # the outage was intended here; the user fixture fails a test on any other ERROR log
 

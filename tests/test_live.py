@@ -13,7 +13,8 @@ from apok_ui import db, live, services
 from apok_ui.components import workspace
 from models import Pengurusan, Peran
 from tests.conftest import KEC_B, submit
-from tests.test_workspace import decide, login, open_lihat_data, until
+from tests.test_workspace import decide, login, open_lihat_data
+from tests.waiting import seen, unseen, until
 
 
 def badge(user: User, tab: str) -> str:
@@ -40,9 +41,9 @@ async def test_the_kasis_open_data_baru_shows_an_application_the_admin_just_appr
     await decide(admin, 'disetujui')
     await until(lambda: badge(kasi, 'baru') == '1')
     await until(lambda: rows(kasi) == {first.nomor_pendaftaran})
-    await kasi.should_see(f'Pengurusan baru: {first.nomor_pendaftaran}')  # the toast
+    await seen(kasi, f'Pengurusan baru: {first.nomor_pendaftaran}')  # the toast
     await open_lihat_data(kasi, first.nomor_pendaftaran)
-    await kasi.should_see(marker='disetujui')  # the Kasi's own buttons
+    await seen(kasi, marker='disetujui')  # the Kasi's own buttons
 
 
 async def test_the_admins_counts_follow_a_new_submission_and_a_decision_elsewhere(user: User, app_people):
@@ -50,7 +51,7 @@ async def test_the_admins_counts_follow_a_new_submission_and_a_decision_elsewher
     assert badge(user, 'baru') == '0'
     first = submit(seq=1)
     await until(lambda: badge(user, 'baru') == '1' and rows(user) == {first.nomor_pendaftaran})
-    await user.should_see(f'Pengurusan baru: {first.nomor_pendaftaran}')
+    await seen(user, f'Pengurusan baru: {first.nomor_pendaftaran}')
     services.approve(actor=app_people.of(Peran.ADMIN).actor, pengurusan_id=first.pengurusan_id, version=1)
     await until(lambda: badge(user, 'baru') == '0' and badge(user, 'proses') == '1')
 
@@ -61,7 +62,7 @@ async def test_an_officer_of_another_kecamatan_sees_nothing_change(user: User, a
     submit(KEC_B, seq=2)
     await until(lambda: badge(user, 'baru') == '1')  # Sekupang's own submission arrives…
     assert len(rows(user)) == 1  # …and Batam Kota's never does
-    await user.should_not_see('Pengurusan baru: BTK')
+    await unseen(user, 'Pengurusan baru: BTK')
 
 
 async def test_an_open_lihat_data_shows_another_officers_decision_and_no_longer_offers_the_buttons(
@@ -70,10 +71,10 @@ async def test_an_open_lihat_data_shows_another_officers_decision_and_no_longer_
     first = submit(seq=1)
     await login(user, app_people.of(Peran.ADMIN).nip)
     await open_lihat_data(user, first.nomor_pendaftaran)
-    await user.should_see(marker='persetujuan')
+    await seen(user, marker='persetujuan')
     services.approve(actor=app_people.of(Peran.ADMIN).actor, pengurusan_id=first.pengurusan_id, version=1)
-    await user.should_see(marker='riwayat-disetujui', retries=50)
-    await user.should_not_see(marker='persetujuan')
+    await seen(user, marker='riwayat-disetujui')
+    await unseen(user, marker='persetujuan')
 
 
 async def test_a_password_changed_elsewhere_tears_the_open_page_down_on_the_server(user: User, app_people):
@@ -95,13 +96,13 @@ async def test_a_change_that_only_moves_counts_leaves_the_rows_on_screen_untouch
     for seq in range(1, 22):
         submit(seq=seq)
     await login(user, app_people.of(Peran.ADMIN).nip)
-    await user.should_see('1–20 dari 21')
+    await seen(user, '1–20 dari 21')
     shown = row_ids(user)
     assert len(shown) == 20
     submit(seq=22)  # the oldest come first: the newcomer goes to page 2
     await until(lambda: badge(user, 'baru') == '22')
-    await user.should_see('1–20 dari 22')
-    await user.should_see('1 / 2')
+    await seen(user, '1–20 dari 22')
+    await seen(user, '1 / 2')
     assert row_ids(user) == shown  # the same elements: only counts were sent to the browser
     assert next(iter(user.find(marker='layanan-semua').elements)).default_slot.children[-1].text == '22'
 
@@ -139,12 +140,12 @@ async def test_data_selesai_counts_of_finished_and_rejected_follow_a_rejection_e
     first = submit(seq=1)
     await login(user, app_people.of(Peran.ADMIN).nip)
     user.find(marker='tab-selesai').click()
-    await user.should_see('Ditolak (0)')
+    await seen(user, 'Ditolak (0)')
     services.reject(
         actor=app_people.of(Peran.ADMIN).actor, pengurusan_id=first.pengurusan_id, version=1, keterangan='Berkas buram'
     )
-    await user.should_see('Ditolak (1)', retries=50)
-    await user.should_see('Selesai (0)')
+    await seen(user, 'Ditolak (1)')
+    await seen(user, 'Selesai (0)')
 
 
 async def test_a_name_is_shown_as_text_even_when_it_looks_like_html(user: User, app_people):
@@ -156,8 +157,8 @@ async def test_a_name_is_shown_as_text_even_when_it_looks_like_html(user: User, 
     html = next(child for child in row.default_slot.children if isinstance(child, ui.html)).content
     assert '&lt;img src=x onerror=alert(1)&gt;' in html and '<img' not in html
     second = submit(seq=2, nama="Siti Nur'aini")
-    await user.should_see(marker=f'row-{second.nomor_pendaftaran}', retries=50)
-    await user.should_see("Siti Nur'aini")  # an apostrophe stays an apostrophe
+    await seen(user, marker=f'row-{second.nomor_pendaftaran}')
+    await seen(user, "Siti Nur'aini")  # an apostrophe stays an apostrophe
 
 
 async def test_my_own_decision_redraws_my_rows_once_though_it_also_arrives_as_a_live_change(

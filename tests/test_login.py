@@ -11,6 +11,7 @@ from apok_ui.services import Invalid, LoginRefused
 from models import AuditLog, Peran, Petugas
 from models.waktu import now
 from tests.conftest import PASSWORD
+from tests.waiting import seen, unseen
 
 
 def login(nip: str, password: str = PASSWORD, **kwargs) -> services.Masuk:
@@ -83,12 +84,12 @@ def test_changing_the_password_needs_the_old_one_and_a_good_new_one(people):
 
 async def test_the_login_page_lets_an_officer_in_and_shows_their_data_baru(user: User, app_people):
     await user.open('/admin')
-    await user.should_see('Login Petugas Kecamatan')
+    await seen(user, 'Login Petugas Kecamatan')
     user.find('Username').type(app_people.of(Peran.ADMIN).nip)
     user.find('Password').type(PASSWORD)
     user.find('Masuk').click()
-    await user.should_see('Data Baru', retries=50)  # bcrypt takes a third of a second
-    await user.should_see('Petugas Admin A')
+    await seen(user, 'Data Baru')  # bcrypt takes a third of a second
+    await seen(user, 'Petugas Admin A')
 
 
 async def test_the_login_page_shows_one_generic_message_for_wrong_credentials(user: User, app_people):
@@ -96,8 +97,8 @@ async def test_the_login_page_shows_one_generic_message_for_wrong_credentials(us
     user.find('Username').type(app_people.of(Peran.ADMIN).nip)
     user.find('Password').type('salah12345')
     user.find('Masuk').click()
-    await user.should_see('NIP atau password salah.', retries=50)
-    await user.should_not_see('Data Baru')
+    await seen(user, 'NIP atau password salah.')
+    await unseen(user, 'Data Baru')
 
 
 async def test_a_password_change_elsewhere_ends_this_session(user: User, app_people):
@@ -106,7 +107,7 @@ async def test_a_password_change_elsewhere_ends_this_session(user: User, app_peo
     user.find('Username').type(admin.nip)
     user.find('Password').type(PASSWORD)
     user.find('Masuk').click()
-    await user.should_see('Data Baru', retries=50)
+    await seen(user, 'Data Baru')
     services.change_password(actor=admin.actor, old_password=PASSWORD, new_password='baru12345')
     await user.open('/admin')
-    await user.should_see('Login Petugas Kecamatan')
+    await seen(user, 'Login Petugas Kecamatan')

@@ -9,7 +9,8 @@ from apok_ui.queries.monitoring import monitoring
 from models import Pengurusan, Peran
 from models.waktu import now
 from tests.conftest import KEC_B, kecamatan_id, submit
-from tests.test_workspace import login, until
+from tests.test_workspace import login
+from tests.waiting import seen, unseen, until
 
 
 def number(user: User, marker: str) -> str:
@@ -21,7 +22,7 @@ async def test_the_camat_watches_counts_per_stage_and_they_follow_an_approval_li
     submit(seq=2)
     await login(user, app_people.of(Peran.CAMAT).nip)
     user.find(marker='monitoring').click()
-    await user.should_see('Monitoring Kecamatan Batam Kota')
+    await seen(user, 'Monitoring Kecamatan Batam Kota')
     assert (number(user, 'tahap-admin'), number(user, 'tahap-kasi')) == ('2', '0')
     services.approve(actor=app_people.of(Peran.ADMIN).actor, pengurusan_id=first, version=1)
     await until(lambda: number(user, 'tahap-kasi') == '1')
@@ -31,8 +32,8 @@ async def test_the_camat_watches_counts_per_stage_and_they_follow_an_approval_li
 async def test_an_admin_is_sent_back_to_the_workspace(user: User, app_people):
     await login(user, app_people.of(Peran.ADMIN).nip)
     await user.open('/admin/monitoring')
-    await user.should_see('Data Baru')
-    await user.should_not_see('Monitoring Kecamatan')
+    await seen(user, 'Data Baru')
+    await unseen(user, 'Monitoring Kecamatan')
 
 
 def test_overdue_output_and_medians_are_counted_for_the_kecamatan_only(people):

@@ -10,6 +10,7 @@ from apok_ui import db
 from models import Pengurusan, Peran
 from tests.conftest import submit
 from tests.test_workspace import login
+from tests.waiting import seen, unseen
 
 
 class AddressBar(History):
@@ -45,12 +46,12 @@ async def test_a_searched_nik_never_reaches_the_address_bar(user: User, app_peop
     await login(user, app_people.of(Peran.ADMIN).nip)
     addresses = record_addresses(user)
     user.find(marker='layanan-SKTM').click()
-    await user.should_see(marker=f'row-{siti.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{siti.nomor_pendaftaran}')
     user.find(marker='cari').type(nik)
-    await user.should_not_see(marker=f'row-{siti.nomor_pendaftaran}')
-    await user.should_see(marker=f'row-{budi.nomor_pendaftaran}')
+    await unseen(user, marker=f'row-{siti.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{budi.nomor_pendaftaran}')
     user.find(marker='cari').clear().type('Rahayu')
-    await user.should_see(marker=f'row-{siti.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{siti.nomor_pendaftaran}')
     assert addresses, 'choosing a layanan puts it in the address'
     assert all('cari' not in address and nik not in address and 'Rahayu' not in address for address in addresses)
     assert addresses[-1] == '/admin?tab=baru&layanan=SKTM'
@@ -61,5 +62,5 @@ async def test_a_search_term_in_an_old_address_is_not_taken(user: User, app_peop
     siti = submit(seq=2, nama='Siti Rahayu')
     await login(user, app_people.of(Peran.ADMIN).nip)
     await user.open(f'/admin?cari={nik_of(budi.pengurusan_id)}')
-    await user.should_see(marker=f'row-{siti.nomor_pendaftaran}')
-    await user.should_see(marker=f'row-{budi.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{siti.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{budi.nomor_pendaftaran}')

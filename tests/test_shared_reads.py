@@ -12,7 +12,8 @@ from apok_ui.components import workspace
 from apok_ui.shared_reads import SharedReads
 from models import Peran
 from tests.conftest import submit
-from tests.test_workspace import login, until
+from tests.test_workspace import login
+from tests.waiting import until
 
 
 def test_pages_asking_for_the_same_view_share_one_read_until_their_kecamatan_changes(sqlite_url):

@@ -3,7 +3,6 @@ and the decisions, as each officer of the seed manual uses them."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 
 import pytest
@@ -14,6 +13,7 @@ from apok_ui import db
 from apok_ui.components import workspace
 from models import AuditLog, Pengurusan, Peran, Riwayat
 from tests.conftest import KEC_B, PASSWORD, submit
+from tests.waiting import seen, unseen, until
 
 
 def load(pengurusan_id: int) -> Pengurusan:
@@ -26,22 +26,13 @@ def audit_rows(aksi: str) -> list[AuditLog]:
         return list(session.exec(select(AuditLog).where(AuditLog.aksi == aksi)).all())
 
 
-async def until(condition, attempts: int = 200) -> None:
-    """Wait until a condition holds (each slow step, like bcrypt, runs in a worker thread)."""
-    for _ in range(attempts):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError('the condition did not come true')
-
-
 async def login(user: User, nip: str, password: str = PASSWORD) -> None:
     """Log in through the login page and wait for the workspace."""
     await user.open('/login')
     user.find('Username').type(nip)
     user.find('Password').type(password)
     user.find('Masuk').click()
-    await user.should_see('Pilih Pengurusan', retries=50)
+    await seen(user, 'Pilih Pengurusan')
 
 
 def row_order(user: User) -> list[str]:
@@ -59,7 +50,7 @@ def _revisi_rows(user: User) -> set:
 
 async def open_lihat_data(user: User, nomor: str) -> None:
     user.find(marker=f'lihat-{nomor}').click()
-    await user.should_see(marker='lihat-data', retries=30)
+    await seen(user, marker='lihat-data')
 
 
 async def decide(user: User, button: str, keterangan: str = '') -> None:
@@ -67,13 +58,13 @@ async def decide(user: User, button: str, keterangan: str = '') -> None:
     if keterangan:
         user.find(marker='keterangan').type(keterangan)
     user.find(marker=button).click()
-    await user.should_see(marker='konfirmasi')
+    await seen(user, marker='konfirmasi')
     user.find(marker='ya').click()
 
 
 async def test_anyone_logged_out_is_sent_from_the_workspace_to_the_login(user: User, app_people):
     await user.open('/admin')
-    await user.should_see('Login Petugas Kecamatan')
+    await seen(user, 'Login Petugas Kecamatan')
 
 
 async def test_the_admin_sees_the_four_tabs_with_the_counts_of_her_role(user: User, app_people):
@@ -81,7 +72,7 @@ async def test_the_admin_sees_the_four_tabs_with_the_counts_of_her_role(user: Us
         submit(seq=seq)
     await login(user, app_people.of(Peran.ADMIN).nip)
     for tab in ('Data Baru', 'In Progress', 'Data Selesai', 'Profil Petugas'):
-        await user.should_see(tab)
+        await seen(user, tab)
     assert user.find(marker='jumlah-baru').elements.pop().text == '3'
     assert user.find(marker='jumlah-proses').elements.pop().text == '0'
 
@@ -90,10 +81,10 @@ async def test_the_kasi_finds_applications_waiting_for_the_admin_in_progress_not
     first = submit(seq=1)
     await login(user, app_people.of(Peran.KASI).nip)
     assert user.find(marker='jumlah-baru').elements.pop().text == '0'
-    await user.should_see('Tidak ada pengurusan yang menunggu Anda.')
+    await seen(user, 'Tidak ada pengurusan yang menunggu Anda.')
     user.find(marker='tab-proses').click()
-    await user.should_see(marker=f'row-{first.nomor_pendaftaran}')
-    await user.should_see('di Admin Kecamatan')
+    await seen(user, marker=f'row-{first.nomor_pendaftaran}')
+    await seen(user, 'di Admin Kecamatan')
 
 
 async def test_data_baru_lists_the_oldest_application_first(user: User, app_people):
@@ -106,19 +97,19 @@ async def test_pilih_pengurusan_counts_each_layanan_and_narrows_the_table(user: 
     sktm = submit(kode='SKTM', seq=1)
     ak1 = submit(kode='AK1', seq=2)
     await login(user, app_people.of(Peran.ADMIN).nip)
-    await user.should_see(marker='layanan-semua')
+    await seen(user, marker='layanan-semua')
     assert user.find(marker='layanan-AK1').elements.pop().default_slot.children[0].text == '1'
     user.find(marker='layanan-AK1').click()
-    await user.should_not_see(marker=f'row-{sktm.nomor_pendaftaran}')
-    await user.should_see(marker=f'row-{ak1.nomor_pendaftaran}')
+    await unseen(user, marker=f'row-{sktm.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{ak1.nomor_pendaftaran}')
     user.find(marker='layanan-semua').click()
-    await user.should_see(marker=f'row-{sktm.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{sktm.nomor_pendaftaran}')
 
 
 async def search_finds(user: User, term: str, expected: str, other: str) -> None:
     user.find(marker='cari').clear().type(term)
-    await user.should_see(marker=f'row-{expected}')
-    await user.should_not_see(marker=f'row-{other}')
+    await seen(user, marker=f'row-{expected}')
+    await unseen(user, marker=f'row-{other}')
 
 
 async def test_the_search_finds_by_number_nik_part_of_a_name_any_phone_form_and_email(user: User, app_people):
@@ -134,7 +125,7 @@ async def test_the_search_finds_by_number_nik_part_of_a_name_any_phone_form_and_
         await search_finds(user, phone, budi.nomor_pendaftaran, siti.nomor_pendaftaran)
     await search_finds(user, 'Siti.R@contoh.id', siti.nomor_pendaftaran, budi.nomor_pendaftaran)
     user.find(marker='cari').clear().type('tidak ada orang ini')
-    await user.should_see('Tidak ada pengurusan yang cocok dengan pencarian.')
+    await seen(user, 'Tidak ada pengurusan yang cocok dengan pencarian.')
 
 
 async def test_a_slow_answer_to_an_earlier_search_never_replaces_the_later_ones_on_screen(
@@ -159,21 +150,21 @@ async def test_a_slow_answer_to_an_earlier_search_never_replaces_the_later_ones_
     monkeypatch.setattr(workspace.Workspace, 'reload', reload_and_note)
     user.find(marker='cari').type('Budi')
     user.find(marker='cari').clear().type('Siti')
-    await user.should_see(marker=f'row-{siti.nomor_pendaftaran}')
-    await user.should_not_see(marker=f'row-{budi.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{siti.nomor_pendaftaran}')
+    await unseen(user, marker=f'row-{budi.nomor_pendaftaran}')
     release.set()
     await until(lambda: len(finished) == 3)  # Budi, the cleared field, Siti: each search was answered
-    await user.should_see(marker=f'row-{siti.nomor_pendaftaran}')
-    await user.should_not_see(marker=f'row-{budi.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{siti.nomor_pendaftaran}')
+    await unseen(user, marker=f'row-{budi.nomor_pendaftaran}')
 
 
 async def test_the_search_stays_within_the_tab(user: User, app_people):
     waiting = submit(seq=1, nama='Rina Lubis')
     await login(user, app_people.of(Peran.KASI).nip)
     user.find(marker='cari').type('Rina')
-    await user.should_see('Tidak ada pengurusan yang cocok dengan pencarian.')
+    await seen(user, 'Tidak ada pengurusan yang cocok dengan pencarian.')
     user.find(marker='tab-proses').click()
-    await user.should_see(marker=f'row-{waiting.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{waiting.nomor_pendaftaran}')
 
 
 async def test_lihat_data_shows_the_four_tabs_and_writes_the_view_to_the_audit_log(user: User, app_people):
@@ -181,12 +172,12 @@ async def test_lihat_data_shows_the_four_tabs_and_writes_the_view_to_the_audit_l
     await login(user, app_people.of(Peran.ADMIN).nip)
     await open_lihat_data(user, first.nomor_pendaftaran)
     for tab in ('Data Pemohon', 'Data Pengurusan', 'Berkas Persyaratan', 'Status Pengurusan'):
-        await user.should_see(tab)
-    await user.should_see('Budi Santoso')
-    await user.should_see('Surat Keterangan Tidak Mampu')
-    await user.should_see('Buka di tab baru')
-    await user.should_see(marker='riwayat-diajukan')
-    await user.should_see(marker='riwayat-menunggu')
+        await seen(user, tab)
+    await seen(user, 'Budi Santoso')
+    await seen(user, 'Surat Keterangan Tidak Mampu')
+    await seen(user, 'Buka di tab baru')
+    await seen(user, marker='riwayat-diajukan')
+    await seen(user, marker='riwayat-menunggu')
     views = audit_rows('lihat_data')
     assert [(v.objek, v.petugas_id) for v in views] == [
         (f'pengurusan:{first.pengurusan_id}', app_people.of(Peran.ADMIN).actor.petugas_id)
@@ -198,10 +189,10 @@ async def test_the_admin_approves_with_a_keterangan_and_it_goes_on_to_the_kasi(u
     await login(user, app_people.of(Peran.ADMIN).nip)
     await open_lihat_data(user, first.nomor_pendaftaran)
     await decide(user, 'disetujui', 'Berkas lengkap dan sesuai.')
-    await user.should_see(f'Pengurusan {first.nomor_pendaftaran} disetujui.', retries=30)
-    await user.should_see(marker='riwayat-disetujui')
-    await user.should_see('Berkas lengkap dan sesuai.')
-    await user.should_not_see(marker='persetujuan')
+    await seen(user, f'Pengurusan {first.nomor_pendaftaran} disetujui.')
+    await seen(user, marker='riwayat-disetujui')
+    await seen(user, 'Berkas lengkap dan sesuai.')
+    await unseen(user, marker='persetujuan')
     assert user.find(marker='jumlah-baru').elements.pop().text == '0'
     assert user.find(marker='jumlah-proses').elements.pop().text == '1'
     p = load(first.pengurusan_id)
@@ -213,8 +204,8 @@ async def test_ditolak_needs_a_keterangan_before_the_confirmation(user: User, ap
     await login(user, app_people.of(Peran.ADMIN).nip)
     await open_lihat_data(user, first.nomor_pendaftaran)
     user.find(marker='ditolak').click()
-    await user.should_see('Isi Keterangan: alasan penolakan wajib diisi.')
-    await user.should_not_see(marker='konfirmasi')
+    await seen(user, 'Isi Keterangan: alasan penolakan wajib diisi.')
+    await unseen(user, marker='konfirmasi')
     assert load(first.pengurusan_id).status == 'diajukan'
 
 
@@ -223,9 +214,9 @@ async def test_a_decision_can_be_cancelled_at_the_confirmation(user: User, app_p
     await login(user, app_people.of(Peran.ADMIN).nip)
     await open_lihat_data(user, first.nomor_pendaftaran)
     user.find(marker='disetujui').click()
-    await user.should_see(marker='konfirmasi')
+    await seen(user, marker='konfirmasi')
     user.find(marker='batal').click()
-    await user.should_not_see(marker='konfirmasi')
+    await unseen(user, marker='konfirmasi')
     assert load(first.pengurusan_id).version == 1
 
 
@@ -234,13 +225,13 @@ async def test_the_admin_rejects_with_a_reason_and_finds_it_under_ditolak(user: 
     await login(user, app_people.of(Peran.ADMIN).nip)
     await open_lihat_data(user, first.nomor_pendaftaran)
     await decide(user, 'ditolak', 'Surat pengantar RT belum ada.')
-    await user.should_see(f'Pengurusan {first.nomor_pendaftaran} ditolak.', retries=30)
+    await seen(user, f'Pengurusan {first.nomor_pendaftaran} ditolak.')
     assert load(first.pengurusan_id).status == 'ditolak'
     user.find(marker='tutup').click()
     user.find(marker='tab-selesai').click()
-    await user.should_see(marker='filter-ditolak')
+    await seen(user, marker='filter-ditolak')
     user.find(marker='filter-ditolak').click()
-    await user.should_see(marker=f'row-{first.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{first.nomor_pendaftaran}')
 
 
 async def test_a_kasi_rejection_comes_back_marked_as_revisi_in_the_admins_data_baru(user: User, app_people):
@@ -252,7 +243,7 @@ async def test_a_kasi_rejection_comes_back_marked_as_revisi_in_the_admins_data_b
     await login(user, kasi.nip)
     await open_lihat_data(user, first.nomor_pendaftaran)
     await decide(user, 'ditolak', 'Alamat tidak sesuai KTP.')
-    await user.should_see(f'Pengurusan {first.nomor_pendaftaran} ditolak.', retries=30)
+    await seen(user, f'Pengurusan {first.nomor_pendaftaran} ditolak.')
     assert load(first.pengurusan_id).status == 'revisi'
     with db.get().read() as session:
         steps = session.exec(select(Riwayat).where(Riwayat.pengurusan_id == first.pengurusan_id)).all()
@@ -263,8 +254,8 @@ async def test_an_officer_of_another_kecamatan_cannot_open_the_application_by_it
     first = submit(seq=1)
     await login(user, app_people.of(Peran.ADMIN, KEC_B).nip)
     await user.open(f'/admin?lihat={first.pengurusan_id}')
-    await user.should_see('Pengurusan ini bukan milik kecamatan Anda.')
-    await user.should_not_see(marker='lihat-data')
+    await seen(user, 'Pengurusan ini bukan milik kecamatan Anda.')
+    await unseen(user, marker='lihat-data')
     assert not audit_rows('lihat_data')
     assert [row.objek for row in audit_rows('akses_ditolak')] == [f'pengurusan:{first.pengurusan_id}']
 
@@ -277,21 +268,21 @@ async def test_wrong_passwords_get_one_generic_message_then_this_browser_must_wa
         user.find('Password').clear().type(f'salah{attempt}2026')
         user.find('Masuk').click()
         await until(lambda n=attempt + 1: len(audit_rows('login_gagal')) == n)
-        await user.should_see('NIP atau password salah.')
+        await seen(user, 'NIP atau password salah.')
     user.find('Password').clear().type(PASSWORD)
     user.find('Masuk').click()  # at once: even the right password waits its turn now
     await until(lambda: len(audit_rows('login_terkunci')) == 1)
-    await user.should_see('Terlalu banyak percobaan gagal. Tunggu')
-    await user.should_not_see('Pilih Pengurusan')
+    await seen(user, 'Terlalu banyak percobaan gagal. Tunggu')
+    await unseen(user, 'Pilih Pengurusan')
 
 
 async def test_the_table_is_paged_on_the_server_twenty_rows_at_a_time(user: User, app_people):
     numbers = [submit(seq=seq).nomor_pendaftaran for seq in range(1, 24)]
     await login(user, app_people.of(Peran.ADMIN).nip)
-    await user.should_see('1–20 dari 23')
+    await seen(user, '1–20 dari 23')
     assert row_order(user) == numbers[:20]
     user.find(marker='halaman-berikutnya').click()
-    await user.should_see('21–23 dari 23')
+    await seen(user, '21–23 dari 23')
     assert row_order(user) == numbers[20:]
     user.find(marker='halaman-pertama').click()
-    await user.should_see('1–20 dari 23')
+    await seen(user, '1–20 dari 23')

@@ -9,6 +9,7 @@ from apok_ui import db, services
 from models import Peran, Riwayat
 from tests.conftest import submit
 from tests.test_workspace import decide, load, login, open_lihat_data
+from tests.waiting import DEADLINE, seen, unseen
 
 
 def send_back_for_revision(people, pengurusan_id: int, reason: str = 'Nama tidak sesuai KTP.') -> None:
@@ -28,20 +29,20 @@ async def test_the_admin_revises_a_returned_application_and_the_riwayat_shows_ol
     first = submit(seq=1, nama='Budi Santoso')
     send_back_for_revision(app_people, first.pengurusan_id)
     await login(user, app_people.of(Peran.ADMIN).nip)
-    await user.should_see(marker='revisi')
+    await seen(user, marker='revisi')
     await open_lihat_data(user, first.nomor_pendaftaran)
-    await user.should_see('Dikembalikan untuk direvisi: Nama tidak sesuai KTP.')
+    await seen(user, 'Dikembalikan untuk direvisi: Nama tidak sesuai KTP.')
     user.find(marker='revisi-data').click()
-    await user.should_see(marker='form-revisi')
+    await seen(user, marker='form-revisi')
     user.find(marker='revisi-nama').clear().type('Budi Santosa')
     user.find(marker='alasan-revisi').type('Disesuaikan dengan KTP.')
     user.find(marker='simpan-revisi').click()
-    await user.should_see('Data pengurusan berhasil direvisi.', retries=30)
-    await user.should_see('Nama: Budi Santoso → Budi Santosa')
-    await user.should_not_see(marker='form-revisi')
+    await seen(user, 'Data pengurusan berhasil direvisi.')
+    await seen(user, 'Nama: Budi Santoso → Budi Santosa')
+    await unseen(user, marker='form-revisi')
     assert load(first.pengurusan_id).nama == 'Budi Santosa'
     await decide(user, 'disetujui')
-    await user.should_see(f'Pengurusan {first.nomor_pendaftaran} disetujui.', retries=30)
+    await seen(user, f'Pengurusan {first.nomor_pendaftaran} disetujui.')
     assert (load(first.pengurusan_id).status, load(first.pengurusan_id).peran_menunggu) == ('diajukan', 'kasi')
 
 
@@ -54,8 +55,8 @@ async def test_a_revision_with_a_wrong_value_shows_the_message_beside_the_field(
     user.find(marker='revisi-nik').clear().type('12345')
     user.find(marker='alasan-revisi').type('Koreksi NIK.')
     user.find(marker='simpan-revisi').click()
-    await user.should_see('NIK harus terdiri dari 16 angka.', retries=30)
-    await user.should_see(marker='form-revisi')
+    await seen(user, 'NIK harus terdiri dari 16 angka.')
+    await seen(user, marker='form-revisi')
     assert load(first.pengurusan_id).version == 3
 
 
@@ -67,7 +68,7 @@ async def test_a_revision_needs_a_reason(user: User, app_people):
     user.find(marker='revisi-data').click()
     user.find(marker='revisi-pekerjaan').clear().type('Guru')
     user.find(marker='simpan-revisi').click()
-    await user.should_see('Alasan revisi wajib diisi.', retries=30)
+    await seen(user, 'Alasan revisi wajib diisi.')
     assert load(first.pengurusan_id).pekerjaan == 'Wiraswasta'
 
 
@@ -82,8 +83,8 @@ async def test_the_camat_approves_last_and_a_green_selesai_appears(user: User, a
     await login(user, app_people.of(Peran.CAMAT).nip)
     await open_lihat_data(user, first.nomor_pendaftaran)
     await decide(user, 'disetujui', 'Setuju.')
-    await user.should_see(marker='selesai', retries=30)
-    await user.should_see(f'Nomor surat {load(first.pengurusan_id).nomor_surat}')
+    await seen(user, marker='selesai')
+    await seen(user, f'Nomor surat {load(first.pengurusan_id).nomor_surat}')
 
 
 async def test_data_selesai_offers_the_admin_cetak_and_serahkan(user: User, app_people):
@@ -91,9 +92,9 @@ async def test_data_selesai_offers_the_admin_cetak_and_serahkan(user: User, app_
     complete(app_people, first.pengurusan_id)
     await login(user, app_people.of(Peran.ADMIN).nip)
     user.find(marker='tab-selesai').click()
-    await user.should_see(marker=f'row-{first.nomor_pendaftaran}')
-    await user.should_see(marker=f'cetak-{first.nomor_pendaftaran}')
-    await user.should_see(marker=f'serahkan-{first.nomor_pendaftaran}')
+    await seen(user, marker=f'row-{first.nomor_pendaftaran}')
+    await seen(user, marker=f'cetak-{first.nomor_pendaftaran}')
+    await seen(user, marker=f'serahkan-{first.nomor_pendaftaran}')
 
 
 async def test_other_officers_see_data_selesai_without_cetak_or_serahkan(user: User, app_people):
@@ -101,9 +102,9 @@ async def test_other_officers_see_data_selesai_without_cetak_or_serahkan(user: U
     complete(app_people, first.pengurusan_id)
     await login(user, app_people.of(Peran.KASI).nip)
     user.find(marker='tab-selesai').click()
-    await user.should_see(marker=f'row-{first.nomor_pendaftaran}')
-    await user.should_not_see(marker='cetak')
-    await user.should_not_see(marker='serahkan')
+    await seen(user, marker=f'row-{first.nomor_pendaftaran}')
+    await unseen(user, marker='cetak')
+    await unseen(user, marker='serahkan')
 
 
 async def test_serahkan_to_someone_else_needs_their_relation_and_is_recorded(user: User, app_people):
@@ -111,15 +112,15 @@ async def test_serahkan_to_someone_else_needs_their_relation_and_is_recorded(use
     complete(app_people, first.pengurusan_id)
     await login(user, app_people.of(Peran.ADMIN).nip)
     user.find(marker='tab-selesai').click()
-    await user.should_see(marker=f'serahkan-{first.nomor_pendaftaran}')
+    await seen(user, marker=f'serahkan-{first.nomor_pendaftaran}')
     user.find(marker=f'serahkan-{first.nomor_pendaftaran}').click()
-    await user.should_see(marker='form-serahkan')
+    await seen(user, marker='form-serahkan')
     user.find(marker='penerima').clear().type('Siti Aminah')
     user.find(marker='simpan-serahkan').click()
-    await user.should_see('Isi hubungan penerima dengan pemohon (penerima bukan pemohon).', retries=30)
+    await seen(user, 'Isi hubungan penerima dengan pemohon (penerima bukan pemohon).')
     user.find(marker='hubungan').type('Istri')
     user.find(marker='simpan-serahkan').click()
-    await user.should_see('Dokumen telah diserahkan.', retries=30)
+    await seen(user, 'Dokumen telah diserahkan.')
     p = load(first.pengurusan_id)
     assert (p.status, p.penerima_nama, p.penerima_hubungan) == ('diserahkan', 'Siti Aminah', 'Istri')
     with db.get().read() as session:
@@ -132,8 +133,8 @@ async def test_cetak_downloads_the_letter_and_records_the_print(user: User, app_
     complete(app_people, first.pengurusan_id)
     await login(user, app_people.of(Peran.ADMIN).nip)
     user.find(marker='tab-selesai').click()
-    await user.should_see(marker=f'cetak-{first.nomor_pendaftaran}')
+    await seen(user, marker=f'cetak-{first.nomor_pendaftaran}')
     user.find(marker=f'cetak-{first.nomor_pendaftaran}').click()
-    response = await user.download.next(timeout=30)
+    response = await user.download.next(timeout=DEADLINE)
     assert response.content.startswith(b'%PDF-')
     assert load(first.pengurusan_id).jumlah_cetak == 1

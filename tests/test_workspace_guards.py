@@ -12,6 +12,7 @@ from apok_ui import db, services
 from models import AuditLog, Berkas, Peran, Petugas, Riwayat
 from tests.conftest import KEC_B, kecamatan_id, submit
 from tests.test_workspace import decide, load, login, open_lihat_data
+from tests.waiting import seen, unseen
 
 
 def change_officer(petugas_id: int, **values: object) -> None:
@@ -45,16 +46,16 @@ async def test_when_two_sessions_act_on_one_application_the_second_is_told_and_s
     await open_lihat_data(other, first.nomor_pendaftaran)
     # Both officers reach the confirmation before either confirms: the second button is shown, but stale.
     user.find(marker='disetujui').click()
-    await user.should_see(marker='konfirmasi')
+    await seen(user, marker='konfirmasi')
     other.find(marker='keterangan').type('Berkas kurang jelas.')
     other.find(marker='ditolak').click()
-    await other.should_see(marker='konfirmasi')
+    await seen(other, marker='konfirmasi')
     user.find(marker='ya').click()
-    await user.should_see(f'Pengurusan {first.nomor_pendaftaran} disetujui.', retries=30)
+    await seen(user, f'Pengurusan {first.nomor_pendaftaran} disetujui.')
     other.find(marker='ya').click()
-    await other.should_see('Pengurusan ini sudah diproses petugas lain. Data terbaru sudah ditampilkan.', retries=30)
-    await other.should_not_see(marker='persetujuan')
-    await other.should_see(marker='riwayat-disetujui')
+    await seen(other, 'Pengurusan ini sudah diproses petugas lain. Data terbaru sudah ditampilkan.')
+    await unseen(other, marker='persetujuan')
+    await seen(other, marker='riwayat-disetujui')
     assert decisions(first.pengurusan_id) == ['diajukan', 'disetujui']
 
 
@@ -66,7 +67,7 @@ async def test_an_officer_whose_role_changed_while_the_page_was_open_is_refused(
     await open_lihat_data(user, first.nomor_pendaftaran)
     change_officer(kasi.actor.petugas_id, peran=Peran.SEKCAM.value)
     await decide(user, 'disetujui')
-    await user.should_see('Pengurusan ini tidak sedang menunggu tindakan Anda.', retries=30)
+    await seen(user, 'Pengurusan ini tidak sedang menunggu tindakan Anda.')
     assert decisions(first.pengurusan_id) == ['diajukan', 'disetujui']
 
 
@@ -77,7 +78,7 @@ async def test_an_officer_moved_to_another_kecamatan_while_the_page_was_open_is_
     await open_lihat_data(user, first.nomor_pendaftaran)
     change_officer(admin.actor.petugas_id, kecamatan_id=kecamatan_id(KEC_B))
     await decide(user, 'disetujui')
-    await user.should_see('Pengurusan ini bukan milik kecamatan Anda.', retries=30)
+    await seen(user, 'Pengurusan ini bukan milik kecamatan Anda.')
     assert load(first.pengurusan_id).version == 1
 
 
@@ -88,7 +89,7 @@ async def test_an_officer_deactivated_while_the_page_was_open_cannot_decide(user
     await open_lihat_data(user, first.nomor_pendaftaran)
     change_officer(admin.actor.petugas_id, aktif=False)
     await decide(user, 'disetujui')
-    await user.should_see('Sesi Anda telah berakhir. Silakan masuk kembali.', retries=30)
+    await seen(user, 'Sesi Anda telah berakhir. Silakan masuk kembali.')
     assert load(first.pengurusan_id).version == 1
 
 

@@ -11,6 +11,7 @@ from apok_ui import db, services
 from models import AuditLog, Peran
 from tests.conftest import KEC_A, PASSWORD
 from tests.test_workspace import login
+from tests.waiting import seen, unseen
 
 NEW_PASSWORD = 'baru2026aman'
 FIRST_NIP = '199001012015012001'
@@ -18,7 +19,7 @@ FIRST_NIP = '199001012015012001'
 
 async def open_profil(user: User) -> None:
     user.find(marker='tab-profil').click()
-    await user.should_see(marker='ganti-password')
+    await seen(user, marker='ganti-password')
 
 
 async def change_password(user: User, old: str, new: str, repeat: str | None = None) -> None:
@@ -37,19 +38,19 @@ async def test_profil_petugas_shows_name_nip_jabatan_kecamatan_and_the_password_
     admin = app_people.of(Peran.ADMIN)
     await login(user, admin.nip)
     await open_profil(user)
-    await user.should_see('Petugas Admin A')
-    await user.should_see(admin.nip)
-    await user.should_see('Admin Kecamatan')
-    await user.should_see(KEC_A)
-    await user.should_see('Password 8–72 byte')
-    await user.should_see(marker='keluar')
+    await seen(user, 'Petugas Admin A')
+    await seen(user, admin.nip)
+    await seen(user, 'Admin Kecamatan')
+    await seen(user, KEC_A)
+    await seen(user, 'Password 8–72 byte')
+    await seen(user, marker='keluar')
 
 
 async def test_the_new_password_must_be_typed_twice_alike(user: User, app_people):
     await login(user, app_people.of(Peran.KASI).nip)
     await open_profil(user)
     await change_password(user, PASSWORD, NEW_PASSWORD, repeat='lain2026aman')
-    await user.should_see('Ulangan password baru tidak sama.')
+    await seen(user, 'Ulangan password baru tidak sama.')
     assert 'ganti_password' not in audit_actions()
 
 
@@ -57,7 +58,7 @@ async def test_a_wrong_old_password_is_refused_beside_the_field(user: User, app_
     await login(user, app_people.of(Peran.KASI).nip)
     await open_profil(user)
     await change_password(user, 'salah2026x', NEW_PASSWORD)
-    await user.should_see('Password lama salah.', retries=30)
+    await seen(user, 'Password lama salah.')
     assert 'ganti_password' not in audit_actions()
 
 
@@ -65,7 +66,7 @@ async def test_a_weak_new_password_is_refused_with_the_policy(user: User, app_pe
     await login(user, app_people.of(Peran.KASI).nip)
     await open_profil(user)
     await change_password(user, PASSWORD, 'pendek')
-    await user.should_see('Password minimal 8 karakter.', retries=30)
+    await seen(user, 'Password minimal 8 karakter.')
 
 
 async def test_after_changing_the_password_the_officer_works_on_and_logs_in_with_the_new_one(user: User, app_people):
@@ -73,11 +74,11 @@ async def test_after_changing_the_password_the_officer_works_on_and_logs_in_with
     await login(user, sekcam.nip)
     await open_profil(user)
     await change_password(user, PASSWORD, NEW_PASSWORD)
-    await user.should_see('Password berhasil diganti.', retries=50)
-    await user.should_see('Pilih Pengurusan')
+    await seen(user, 'Password berhasil diganti.')
+    await seen(user, 'Pilih Pengurusan')
     await open_profil(user)
     user.find(marker='keluar').click()
-    await user.should_see('Login Petugas Kecamatan', retries=30)
+    await seen(user, 'Login Petugas Kecamatan')
     await login(user, sekcam.nip, NEW_PASSWORD)
     assert audit_actions().count('ganti_password') == 1
 
@@ -86,9 +87,9 @@ async def test_keluar_ends_the_session_and_is_written_to_the_audit_log(user: Use
     await login(user, app_people.of(Peran.CAMAT).nip)
     await open_profil(user)
     user.find(marker='keluar').click()
-    await user.should_see('Login Petugas Kecamatan', retries=30)
+    await seen(user, 'Login Petugas Kecamatan')
     await user.open('/admin')
-    await user.should_see('Login Petugas Kecamatan')
+    await seen(user, 'Login Petugas Kecamatan')
     assert audit_actions()[-1] == 'logout'
 
 
@@ -106,12 +107,12 @@ async def test_a_temporary_password_leads_to_ganti_password_before_anything_else
     user.find('Username').type(FIRST_NIP)
     user.find('Password').type(PASSWORD)
     user.find('Masuk').click()
-    await user.should_see(marker='wajib-ganti', retries=50)
-    await user.should_not_see('Pilih Pengurusan')
+    await seen(user, marker='wajib-ganti')
+    await unseen(user, 'Pilih Pengurusan')
     await user.open('/admin')
-    await user.should_see(marker='wajib-ganti')
+    await seen(user, marker='wajib-ganti')
     await change_password(user, PASSWORD, NEW_PASSWORD)
-    await user.should_see('Pilih Pengurusan', retries=50)
+    await seen(user, 'Pilih Pengurusan')
 
 
 async def test_sesi_aktif_shows_the_officers_other_device_and_ending_it_tears_that_page_down(
@@ -124,15 +125,15 @@ async def test_sesi_aktif_shows_the_officers_other_device_and_ending_it_tears_th
     other.client.on_delete(gone.set)
     await login(user, kasi.nip)
     await open_profil(user)
-    await user.should_see(marker='sesi-aktif')
-    await user.should_see('sesi ini')
+    await seen(user, marker='sesi-aktif')
+    await seen(user, 'sesi ini')
     buttons = [m for e in user.find(marker='sesi-aktif').elements for m in _markers_below(e) if m.startswith('akhiri-')]
     assert len(buttons) == 1  # the other device; this one is 'sesi ini'
     user.find(marker=buttons[0]).click()
     await asyncio.wait_for(gone.wait(), 30)
     response = await other.http_client.get('/admin')
     assert response.headers['location'] == '/login?berakhir=diakhiri'
-    await user.should_see('Sesi diakhiri.')
+    await seen(user, 'Sesi diakhiri.')
     assert 'sesi_diakhiri' in audit_actions()
 
 
