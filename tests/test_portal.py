@@ -3,8 +3,6 @@ nothing lost on an error, one application per form, the live event for the Admin
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from nicegui.testing import User
 
@@ -33,6 +31,7 @@ from tests.test_portal_support import (
     upload,
     upload_all,
 )
+from tests.waiting import seen, unseen, until
 
 pytestmark = pytest.mark.usefixtures('fresh_limits')
 KODES = ('AK1', 'SKTM', 'SKD', 'SKAW', 'RNK', 'SKP', 'IUMK', 'RIK')
@@ -40,41 +39,41 @@ KODES = ('AK1', 'SKTM', 'SKD', 'SKAW', 'RNK', 'SKP', 'IUMK', 'RIK')
 
 async def open_form(user: User, kode: str = 'SKTM') -> None:
     await user.open(f'/ajukan/{kode}')
-    await user.should_see('Kirim Permohonan')
+    await seen(user, 'Kirim Permohonan')
 
 
 async def test_beranda_lists_every_open_layanan_with_its_requirements_and_sla(user: User) -> None:
     await user.open('/')
     for kode in KODES:
         layanan = layanan_row(kode)
-        await user.should_see(layanan.nama)
-        await user.should_see(f'Selesai ± {layanan.sla_hari_kerja} hari kerja')
+        await seen(user, layanan.nama)
+        await seen(user, f'Selesai ± {layanan.sla_hari_kerja} hari kerja')
         for item in layanan.persyaratan:
-            await user.should_see(item['label'])
-        await user.should_see(marker=f'ajukan-{kode}')
-    await user.should_see('Lacak Permohonan')
+            await seen(user, item['label'])
+        await seen(user, marker=f'ajukan-{kode}')
+    await seen(user, 'Lacak Permohonan')
 
 
 async def test_ajukan_on_beranda_opens_that_layanans_form_and_lacak_opens_tracking(user: User) -> None:
     await user.open('/')
     user.find(marker='ajukan-SKD').click()
-    await user.should_see('Surat Keterangan Domisili')
-    await user.should_see('Alamat domisili')
+    await seen(user, 'Surat Keterangan Domisili')
+    await seen(user, 'Alamat domisili')
     await user.open('/')
     user.find(marker='lacak').click()
-    await user.should_see(marker='lacak-nomor')
+    await seen(user, marker='lacak-nomor')
 
 
 async def test_a_closed_or_unknown_layanan_is_not_offered(user: User) -> None:
     with db.get().write() as session:
         session.get(Layanan, layanan_row('RIK').id).aktif = False
     await user.open('/')
-    await user.should_not_see('Rekomendasi Izin Keramaian')
+    await unseen(user, 'Rekomendasi Izin Keramaian')
     await user.open('/ajukan/RIK')
-    await user.should_see('Layanan tidak ditemukan atau sedang tidak dibuka.')
+    await seen(user, 'Layanan tidak ditemukan atau sedang tidak dibuka.')
     await user.open('/ajukan/%3Cb%3ETIDAKADA')
-    await user.should_see('Layanan tidak ditemukan atau sedang tidak dibuka.')
-    await user.should_not_see('Kirim Permohonan')
+    await seen(user, 'Layanan tidak ditemukan atau sedang tidak dibuka.')
+    await unseen(user, 'Kirim Permohonan')
 
 
 @pytest.mark.parametrize('kode', KODES)
@@ -84,10 +83,10 @@ async def test_a_citizen_fills_the_whole_form_of_each_layanan_and_gets_a_nomor(u
     fill(user, data)
     await upload_all(user, kode)
     await send(user)
-    await user.should_see('Permohonan terkirim')
+    await seen(user, 'Permohonan terkirim')
     nomor = nomor_shown(user)
     assert nomor.startswith('BTK-')
-    await user.should_see('Lacak permohonan')
+    await seen(user, 'Lacak permohonan')
     [p] = stored()
     assert (p.nomor_pendaftaran, p.kelurahan_id > 0, p.no_hp, p.rt, p.email) == (
         nomor,
@@ -107,27 +106,24 @@ async def test_the_result_copies_the_nomor_and_links_to_its_tracking(user: User)
     await send(user)
     nomor = nomor_shown(user)
     user.find('Salin nomor').click()
-    await user.should_see('Nomor Pendaftaran disalin.')
+    await seen(user, 'Nomor Pendaftaran disalin.')
     user.find('Lacak permohonan').click()
-    await user.should_see(marker='lacak-nomor')
+    await seen(user, marker='lacak-nomor')
     assert field_by_marker(user, 'lacak-nomor').value == nomor
 
 
 async def test_the_new_application_is_announced_to_the_admins_of_its_kecamatan(user: User) -> None:
-    seen: list[events.Perubahan] = []
-    events.pengurusan_changed.subscribe(seen.append)
+    announced: list[events.Perubahan] = []
+    events.pengurusan_changed.subscribe(announced.append)
     try:
         await open_form(user)
         fill(user, citizen('SKTM'))
         await upload_all(user, 'SKTM')
         await send(user)
-        for _ in range(100):
-            if seen:
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: announced, failure='the new application was never announced')
     finally:
-        events.pengurusan_changed.unsubscribe(seen.append)
-    [change] = seen
+        events.pengurusan_changed.unsubscribe(announced.append)
+    [change] = announced
     assert (change.aksi, change.peran_menunggu, change.kecamatan_id) == (
         'diajukan',
         'admin',
@@ -144,7 +140,7 @@ async def test_a_double_click_on_kirim_makes_one_application(user: User) -> None
     user.find(marker='kirim').click().click()
     await send(user)
     assert len(stored()) == 1
-    await user.should_see(stored()[0].nomor_pendaftaran)
+    await seen(user, stored()[0].nomor_pendaftaran)
 
 
 WRONG = [
@@ -189,9 +185,9 @@ async def test_a_wrong_value_gets_its_indonesian_message_beside_the_field(
     type_into(user, key, value)
     await upload_all(user, 'SKTM')
     await send(user)
-    await user.should_see(message)
+    await seen(user, message)
     assert field(user, key).error == message
-    await user.should_see('Periksa kembali isian yang ditandai.')
+    await seen(user, 'Periksa kembali isian yang ditandai.')
     assert stored() == [] and stored_files() == set()
 
 
@@ -231,11 +227,11 @@ async def test_extra_fields_of_other_kinds_are_checked_too(user: User) -> None:
 async def test_place_missing_berkas_and_statement_are_each_named(user: User) -> None:
     await open_form(user)
     user.find(marker='kirim').click()
-    await user.should_see('Centang pernyataan ini untuk mengirim permohonan.')
+    await seen(user, 'Centang pernyataan ini untuk mengirim permohonan.')
     await send(user)
     assert field(user, 'kecamatan').error == 'Pilih kecamatan dari daftar.'
-    await user.should_see('Surat pengantar RT/RW wajib diunggah.')
-    await user.should_see('Kartu Keluarga wajib diunggah.')
+    await seen(user, 'Surat pengantar RT/RW wajib diunggah.')
+    await seen(user, 'Kartu Keluarga wajib diunggah.')
     choose(user, 'kecamatan', 'Sekupang')
     await send(user)
     assert field(user, 'kelurahan').error == 'Pilih kelurahan di kecamatan yang dipilih.'
@@ -249,7 +245,7 @@ async def test_everything_typed_and_uploaded_stays_after_an_error_and_the_fix_go
     type_into(user, 'nik', '2171')
     await upload_all(user, 'SKTM')
     await send(user)
-    await user.should_see('NIK harus terdiri dari 16 angka.')
+    await seen(user, 'NIK harus terdiri dari 16 angka.')
     for name in TEXT_FIELDS:
         if name != 'nik':
             assert field(user, name).value == str(getattr(data, name)), name
@@ -258,11 +254,11 @@ async def test_everything_typed_and_uploaded_stays_after_an_error_and_the_fix_go
     assert field(user, 'kecamatan').value == kecamatan_id('Batam Kota') and field(user, 'kelurahan').value
     assert field(user, 'isian.keperluan').value == data.isian['keperluan']
     for item in uploads_for('SKTM'):
-        await user.should_see(marker=f'ganti-{item.persyaratan_kode}')
+        await seen(user, marker=f'ganti-{item.persyaratan_kode}')
     assert field_by_marker(user, 'setuju').value is True
     type_into(user, 'nik', data.nik)
     await send(user)
-    await user.should_see('Permohonan terkirim')
+    await seen(user, 'Permohonan terkirim')
     assert sorted(b.nama_asli for b in stored_berkas()) == sorted(u.nama_asli for u in uploads_for('SKTM'))
 
 
@@ -272,9 +268,9 @@ async def test_a_replaced_upload_is_the_one_that_is_sent(user: User) -> None:
     await upload_all(user, 'SKTM')
     user.find(marker='ganti-ktp').click()
     await upload(user, 'ktp', 'ktp-baru.pdf', SAMPLE_PDF, 'application/pdf')
-    await user.should_see('ktp-baru.pdf')
+    await seen(user, 'ktp-baru.pdf')
     await send(user)
-    await user.should_see('Permohonan terkirim')
+    await seen(user, 'Permohonan terkirim')
     assert 'ktp-baru.pdf' in {b.nama_asli for b in stored_berkas()}
 
 
@@ -285,9 +281,7 @@ async def test_a_sixth_submission_from_one_address_within_a_minute_is_refused_wi
     fill(user, citizen('SKTM'))
     await upload_all(user, 'SKTM')
     await send(user)
-    await user.should_see(
-        'Terlalu banyak permohonan dari perangkat atau jaringan ini. Tunggu 1 menit, lalu kirim lagi.'
-    )
+    await seen(user, 'Terlalu banyak permohonan dari perangkat atau jaringan ini. Tunggu 1 menit, lalu kirim lagi.')
     assert len(stored()) == batas.SUBMISSIONS_PER_IP_PER_MINUTE
     assert field(user, 'nama').value == 'Budi Santoso'
 
@@ -300,7 +294,7 @@ async def test_a_nik_that_already_applied_five_times_today_is_refused_with_a_mes
     await upload_all(user, 'SKTM')
     files_before = stored_files()
     await send(user)
-    await user.should_see('NIK ini sudah mengajukan 5 permohonan dalam 24 jam terakhir.')
+    await seen(user, 'NIK ini sudah mengajukan 5 permohonan dalam 24 jam terakhir.')
     assert len(stored()) == batas.SUBMISSIONS_PER_NIK_PER_DAY and stored_files() == files_before
 
 

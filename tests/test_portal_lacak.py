@@ -20,6 +20,7 @@ from tests.test_portal_support import (
     type_into,
     upload,
 )
+from tests.waiting import seen, unseen
 
 pytestmark = pytest.mark.usefixtures('fresh_limits')
 OFFICER_NAMES = ('Petugas Admin A', 'Petugas Kasi A', 'Petugas Sekcam A', 'Petugas Camat A')
@@ -47,14 +48,14 @@ async def test_lacak_shows_the_stages_and_history_but_never_an_officers_name_or_
     result = submit()
     act(app_people, Peran.ADMIN, result.pengurusan_id, keterangan='Diperiksa oleh Petugas Admin A')
     await lacak(user, result.nomor_pendaftaran, load(result.pengurusan_id).nik)
-    await user.should_see('Diproses')
-    await user.should_see('Sedang diperiksa oleh Kasi Kecamatan.')
-    await user.should_see('Disetujui Admin Kecamatan')
-    await user.should_see('Permohonan diajukan')
-    await user.should_see('Surat Keterangan Tidak Mampu')
-    await user.should_see('B*** S******')
+    await seen(user, 'Diproses')
+    await seen(user, 'Sedang diperiksa oleh Kasi Kecamatan.')
+    await seen(user, 'Disetujui Admin Kecamatan')
+    await seen(user, 'Permohonan diajukan')
+    await seen(user, 'Surat Keterangan Tidak Mampu')
+    await seen(user, 'B*** S******')
     for secret in (*OFFICER_NAMES, *NIPS.values()):
-        await user.should_not_see(secret)
+        await unseen(user, secret)
 
 
 async def test_the_tracking_link_fills_in_the_number_and_lower_case_or_spaces_do_not_matter(
@@ -65,19 +66,19 @@ async def test_the_tracking_link_fills_in_the_number_and_lower_case_or_spaces_do
     await user.open(f'/lacak?nomor={result.nomor_pendaftaran}')
     assert field_by_marker(user, 'lacak-nomor').value == result.nomor_pendaftaran
     await lacak(user, result.nomor_pendaftaran.lower(), f'{nik[:6]} {nik[6:12]} {nik[12:]}')
-    await user.should_see(marker='ringkasan')
+    await seen(user, marker='ringkasan')
 
 
 async def test_a_wrong_nik_gets_the_same_answer_as_an_unknown_number(user: User, app_people: People) -> None:
     result = submit()
     await lacak(user, result.nomor_pendaftaran, '2171010101900009')
-    await user.should_see(NOT_FOUND_MESSAGE)
-    await user.should_not_see(marker='ringkasan')
+    await seen(user, NOT_FOUND_MESSAGE)
+    await unseen(user, marker='ringkasan')
     wrong_pair = field_by_marker(user, 'lacak-pesan').text
     await lacak(user, 'BTK-2611-99999', load(result.pengurusan_id).nik)
     assert field_by_marker(user, 'lacak-pesan').text == wrong_pair == NOT_FOUND_MESSAGE
     await lacak(user, result.nomor_pendaftaran, '')
-    await user.should_see('Isi Nomor Pendaftaran dan NIK.')
+    await seen(user, 'Isi Nomor Pendaftaran dan NIK.')
 
 
 async def test_look_ups_from_one_address_are_limited_so_nobody_guesses_niks(user: User, app_people: People) -> None:
@@ -85,8 +86,8 @@ async def test_look_ups_from_one_address_are_limited_so_nobody_guesses_niks(user
     for n in range(batas.LOOKUPS_PER_IP_PER_MINUTE):
         await lacak(user, result.nomor_pendaftaran, f'21710101019000{n:02d}')
     await lacak(user, result.nomor_pendaftaran, load(result.pengurusan_id).nik)
-    await user.should_see('Terlalu banyak pencarian dari perangkat atau jaringan ini. Tunggu 1 menit, lalu coba lagi.')
-    await user.should_not_see(marker='ringkasan')
+    await seen(user, 'Terlalu banyak pencarian dari perangkat atau jaringan ini. Tunggu 1 menit, lalu coba lagi.')
+    await unseen(user, marker='ringkasan')
 
 
 async def test_after_the_four_officers_approve_lacak_shows_selesai(user: User, app_people: People) -> None:
@@ -95,9 +96,9 @@ async def test_after_the_four_officers_approve_lacak_shows_selesai(user: User, a
         act(app_people, peran, result.pengurusan_id)
     await lacak(user, result.nomor_pendaftaran, load(result.pengurusan_id).nik)
     assert field_by_marker(user, 'status').text == 'Selesai'
-    await user.should_see('Surat sudah selesai. Silakan ambil di Kantor Camat Batam Kota')
-    await user.should_see('Disetujui Camat')
-    await user.should_not_see('Batalkan Permohonan')
+    await seen(user, 'Surat sudah selesai. Silakan ambil di Kantor Camat Batam Kota')
+    await seen(user, 'Disetujui Camat')
+    await unseen(user, 'Batalkan Permohonan')
 
 
 async def test_a_rejection_shows_its_reason_and_the_perbaikan_goes_back_to_the_admin_with_the_same_nomor(
@@ -107,20 +108,20 @@ async def test_a_rejection_shows_its_reason_and_the_perbaikan_goes_back_to_the_a
     act(app_people, Peran.ADMIN, result.pengurusan_id, services.reject, keterangan='Foto KTP buram, unggah ulang.')
     nik = load(result.pengurusan_id).nik
     await lacak(user, result.nomor_pendaftaran, nik)
-    await user.should_see('Ditolak')
-    await user.should_see('Foto KTP buram, unggah ulang.')
+    await seen(user, 'Ditolak')
+    await seen(user, 'Foto KTP buram, unggah ulang.')
     user.find('Perbaiki Data dan Berkas').click()
-    await user.should_see('Kirim Perbaikan')
+    await seen(user, 'Kirim Perbaikan')
     assert field(user, 'nama').value == 'Budi Santoso' and field(user, 'tanggal_lahir').value == '1990-08-17'
-    await user.should_see('Berkas saat ini: ktp.pdf')
+    await seen(user, 'Berkas saat ini: ktp.pdf')
     type_into(user, 'alamat', 'Jl. Raja Ali Haji No. 9')
     user.find(marker='ganti-ktp').click()
     await upload(user, 'ktp', 'ktp-jelas.pdf', SAMPLE_PDF, 'application/pdf')
-    await user.should_see('ktp-jelas.pdf')
+    await seen(user, 'ktp-jelas.pdf')
     user.find(marker='kirim-perbaikan').click()
     await settle(user)
-    await user.should_see('Perbaikan terkirim. Permohonan kembali diperiksa Admin Kecamatan.')
-    await user.should_see('Perbaikan dikirim pemohon')
+    await seen(user, 'Perbaikan terkirim. Permohonan kembali diperiksa Admin Kecamatan.')
+    await seen(user, 'Perbaikan dikirim pemohon')
     p = load(result.pengurusan_id)
     assert (p.status, p.tahap, p.alamat, p.nomor_pendaftaran) == (
         'diajukan',
@@ -142,7 +143,7 @@ async def test_a_wrong_value_in_the_perbaikan_is_named_beside_its_field_and_noth
     act(app_people, Peran.ADMIN, result.pengurusan_id, services.reject, keterangan='No HP tidak aktif.')
     await lacak(user, result.nomor_pendaftaran, load(result.pengurusan_id).nik)
     user.find('Perbaiki Data dan Berkas').click()
-    await user.should_see('Kirim Perbaikan')
+    await seen(user, 'Kirim Perbaikan')
     type_into(user, 'no_hp', '12345')
     user.find(marker='kirim-perbaikan').click()
     await settle(user)
@@ -158,12 +159,12 @@ async def test_an_untouched_application_can_be_cancelled_once(user: User, app_pe
     result = submit()
     await lacak(user, result.nomor_pendaftaran, load(result.pengurusan_id).nik)
     user.find('Batalkan Permohonan').click()
-    await user.should_see('Batalkan permohonan ini?')
+    await seen(user, 'Batalkan permohonan ini?')
     user.find('Ya, batalkan').click()
     await settle(user)
-    await user.should_see('Permohonan dibatalkan.')
-    await user.should_see('Dibatalkan oleh pemohon')
-    await user.should_not_see('Batalkan Permohonan')
+    await seen(user, 'Permohonan dibatalkan.')
+    await seen(user, 'Dibatalkan oleh pemohon')
+    await unseen(user, 'Batalkan Permohonan')
     assert load(result.pengurusan_id).status == 'dibatalkan'
 
 
@@ -171,6 +172,6 @@ async def test_once_an_officer_acted_it_can_no_longer_be_cancelled(user: User, a
     result = submit()
     act(app_people, Peran.ADMIN, result.pengurusan_id)
     await lacak(user, result.nomor_pendaftaran, load(result.pengurusan_id).nik)
-    await user.should_see(marker='ringkasan')
-    await user.should_not_see('Batalkan Permohonan')
-    await user.should_not_see('Perbaiki Data dan Berkas')
+    await seen(user, marker='ringkasan')
+    await unseen(user, 'Batalkan Permohonan')
+    await unseen(user, 'Perbaiki Data dan Berkas')

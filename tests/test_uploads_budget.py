@@ -37,6 +37,7 @@ from tests.test_portal_support import (
     upload,
 )
 from tests.test_workspace import login, open_lihat_data
+from tests.waiting import seen, unseen
 
 pytestmark = pytest.mark.usefixtures('fresh_limits')
 MB = 1024 * 1024
@@ -95,8 +96,8 @@ async def test_a_cut_off_png_on_the_form_is_refused_beside_its_requirement(user:
     await user.open('/ajukan/SKTM')
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the simulated server imported WeasyPrint at start
     await upload(user, 'ktp', 'ktp.png', CUT_OFF['a PNG cut in the middle of its pixels'](), 'image/png')
-    await user.should_see(BROKEN)
-    await user.should_not_see(marker='ganti-ktp')
+    await seen(user, BROKEN)
+    await unseen(user, marker='ganti-ktp')
 
 
 def test_the_whole_image_of_the_same_photo_is_still_accepted(sqlite_url, weasyprint_loaded) -> None:
@@ -170,7 +171,7 @@ async def test_lihat_data_shows_a_name_stored_before_the_rule_without_its_overri
     await login(user, app_people.of(Peran.ADMIN).nip)
     await open_lihat_data(user, first.nomor_pendaftaran)
     user.find('Berkas Persyaratan').click()
-    await user.should_see('xgnp.pdf ·')
+    await seen(user, 'xgnp.pdf ·')
     with user.client:
         shown = [label.text for label in user.client.elements.values() if hasattr(label, 'text')]
     assert not any('\u202e' in text for text in shown)
@@ -215,7 +216,7 @@ async def test_the_files_of_an_unsent_form_are_freed_when_its_page_is_closed(use
     try:
         await upload(user, 'ktp', 'ktp.pdf', big_pdf(), 'application/pdf')
         await settle(user)
-        await user.should_see(marker='ganti-ktp')
+        await seen(user, marker='ganti-ktp')
         held = held_now()
         user.client.delete()  # what NiceGUI does when the browser has left for longer than reconnect_timeout
         freed = held - held_now()
@@ -236,7 +237,7 @@ async def test_the_files_of_a_sent_form_are_freed_while_its_page_stays_open(user
         await settle(user)
         held = held_now()
         await send(user)
-        await user.should_see(marker='nomor')
+        await seen(user, marker='nomor')
         freed = held - held_now()
     finally:
         tracemalloc.stop()
