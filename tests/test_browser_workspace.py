@@ -62,7 +62,7 @@ class Screens:
         self.page.wait_for_function(NO_TRANSITION)  # a dialog still zooming in measures smaller than it is
         assert page_width_fits(self.page), f'{name} is wider than {self.width} px'
         try:  # measured at rest: a dialog that a transition or a redraw is still resizing measures smaller
-            self.page.wait_for_function(f'() => ({SMALL_TAP_TARGETS})().length === 0', timeout=5000)
+            self.page.wait_for_function(f'() => ({SMALL_TAP_TARGETS})().length === 0')
         except PlaywrightTimeout:
             small = self.page.evaluate(SMALL_TAP_TARGETS)
             raise AssertionError(f'{name} has tap targets under 44 px: {small}') from None

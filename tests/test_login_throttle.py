@@ -25,6 +25,7 @@ from apok_ui.services import administrasi as admin
 from models import AuditLog, Peran
 from models.tables import LoginGagal, PerangkatTepercaya
 from tests.conftest import PASSWORD
+from tests.waiting import until
 
 T0 = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 WRONG = 'salah12345'
@@ -223,8 +224,7 @@ async def test_run_hashing_refuses_beyond_its_bound_instead_of_queueing_without_
 
     tasks = [asyncio.create_task(run_hashing(hold)) for _ in range(hashing.HASHING_CAPACITY)]
     try:
-        await asyncio.sleep(0)  # every task has taken its place
-        assert hashing.in_flight() == hashing.HASHING_CAPACITY
+        await until(lambda: hashing.in_flight() == hashing.HASHING_CAPACITY)  # every task has taken its place
         with pytest.raises(ServerBusy, match=r'^Server sedang sibuk, coba lagi sebentar\.$'):
             await run_hashing(hold)
         assert isinstance(ServerBusy('x'), services.ServiceError)  # pages show it like any refusal
@@ -241,7 +241,7 @@ async def test_page_work_in_run_io_bound_goes_on_while_the_hashing_pool_is_full(
         asyncio.create_task(run_hashing(release.wait, 60)) for _ in range(hashing.HASHING_CAPACITY)
     ]  # a login flood
     try:
-        await asyncio.sleep(0)
+        await until(lambda: hashing.in_flight() == hashing.HASHING_CAPACITY)
         page_thread = await asyncio.wait_for(run.io_bound(lambda: threading.current_thread().name), 30)
         assert not page_thread.startswith(hashing.THREAD_NAME)
         assert not release.is_set()  # answered while every hashing worker was still held

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import start_server, stop_server
+from tests.waiting import DEADLINE
 
 
 def children_of(pid: int) -> list[int]:
@@ -38,12 +39,11 @@ def print_workers(pid: int) -> list[int]:
 def test_a_production_server_has_its_print_workers_ready_before_anyone_prints(tmp_path: Path, sqlite_url: str):
     server = start_server(tmp_path, sqlite_url, APOK_ENV='production', APOK_STORAGE_SECRET=secrets.token_urlsafe(48))
     try:
-        workers: list[int] = []
-        for _ in range(300):  # a fresh worker needs a few seconds to import APOK and WeasyPrint
-            workers = print_workers(server.process.pid)
-            if len(workers) == (os.cpu_count() or 1):
+        deadline = time.monotonic() + DEADLINE  # a fresh worker needs a few seconds to import APOK and WeasyPrint
+        while len(workers := print_workers(server.process.pid)) != (os.cpu_count() or 1):
+            if time.monotonic() > deadline:
                 break
-            time.sleep(0.1)
+            time.sleep(0.1)  # a worker announces nothing when it is ready: look at /proc again
         assert len(workers) == (os.cpu_count() or 1), server.output()
     finally:
         stop_server(server)
