@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
+from pathlib import Path
 
 import pytest
 from nicegui import run, ui
@@ -73,3 +75,19 @@ async def test_a_wait_that_never_comes_true_fails_at_its_deadline_with_what_the_
         await seen(user, 'Selesai', within=0.5)
     with pytest.raises(AssertionError, match='expected not to see any element with marker=Menunggu'):
         await unseen(user, 'Menunggu', within=0.5)
+
+
+RETRY_COUNTS = re.compile(r'\.should_(not_)?see\(|\bretries=')
+
+
+def test_no_screen_test_waits_by_nicegui_s_retry_count() -> None:
+    here = Path(__file__).resolve().parent
+    mine = {here / 'waiting.py', Path(__file__).resolve()}
+    offenders = [
+        f'{path.name}:{number}'
+        for path in sorted(here.glob('*.py'))
+        if path not in mine
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if RETRY_COUNTS.search(line)
+    ]
+    assert offenders == [], f'wait with tests.waiting.seen/unseen (NiceGUI gives up after 0.3 s): {offenders}'

@@ -60,8 +60,7 @@ async def _next_change() -> None:
     _listeners.add(listener)
     heard = asyncio.ensure_future(listener.wait())
     try:
-        running = {task for task in background_tasks.running_tasks if not task.done()}
-        await asyncio.wait({heard, *running}, timeout=RECHECK, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({heard, *_running_here()}, timeout=RECHECK, return_when=asyncio.FIRST_COMPLETED)
     finally:
         _listeners.discard(listener)
         heard.cancel()
@@ -132,10 +131,14 @@ def busy_tasks() -> list[str]:
     outside any page and never end, so they do not count.
     """
     return sorted(
-        task.get_name()
-        for task in background_tasks.running_tasks
-        if not task.done() and (_in_page_context(task) or task.get_name().startswith(NAVIGATION))
+        task.get_name() for task in _running_here() if _in_page_context(task) or task.get_name().startswith(NAVIGATION)
     )
+
+
+def _running_here() -> list[asyncio.Task]:
+    """Return NiceGUI's background tasks still running on this test's loop (an earlier test's loop is gone)."""
+    loop = asyncio.get_running_loop()
+    return [task for task in background_tasks.running_tasks if not task.done() and task.get_loop() is loop]
 
 
 def _in_page_context(task: asyncio.Task) -> bool:
