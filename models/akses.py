@@ -24,7 +24,7 @@ CAMAT_SUDAH_ADA = (
     'Kecamatan ini sudah memiliki Camat aktif. Nonaktifkan Camat lama, atau tandai petugas ini sebagai Plt./Plh. Camat.'
 )
 WATCHERS = (Peran.CAMAT, Peran.SEKCAM)  # who watches the kecamatan's work live (SPEC: the Camat, and the Sekcam)
-PELAKSANA = ('Plt.', 'Plh.')  # the prefixes of an acting official's jabatan: Pelaksana Tugas, Pelaksana Harian
+PELAKSANA = {'Plt.': 'Pelaksana Tugas', 'Plh.': 'Pelaksana Harian'}  # the prefixes of an acting official's jabatan
 PELAKSANA_RE = re.compile(rf'^\s*({"|".join(p.rstrip(".") for p in PELAKSANA)})\b\.?', re.IGNORECASE)
 
 

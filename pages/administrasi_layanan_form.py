@@ -23,6 +23,7 @@ from apok_ui.services import administrasi as admin
 from apok_ui.services.administrasi_layanan import templates
 from models import Peran
 from models.akses import Kelola
+from models.jenis_berkas import SEMUA_JENIS
 from models.layanan import JENIS_BERKAS, JENIS_ISIAN, UKURAN_KERTAS, DataLayanan
 from models.workflow import VERIFIER_ROLES
 
@@ -127,7 +128,7 @@ class Editor:
                 self._order_buttons(items, index, self._refresh__persyaratan)
 
     def _add_persyaratan(self) -> None:
-        self.data.persyaratan.append({'label': '', 'wajib': True, 'jenis': ['pdf', 'jpg', 'png']})
+        self.data.persyaratan.append({'label': '', 'wajib': True, 'jenis': list(SEMUA_JENIS)})
 
     def _isian(self) -> None:
         items = self.data.isian

@@ -28,12 +28,12 @@ from apok_ui.queries.admin import Halaman, PetugasRow
 from apok_ui.queries.workspace import Officer
 from apok_ui.services import administrasi as admin
 from apok_ui.services import sesi as sesi_service
-from models import Peran
+from models import Peran, akses
 from models.akses import Kelola
 
 SEMUA = 'semua'
 STATUS = {SEMUA: 'Semua status', 'aktif': 'Aktif', 'nonaktif': 'Nonaktif'}
-PELAKSANA = {'': 'Definitif', 'Plt.': 'Plt. (Pelaksana Tugas)', 'Plh.': 'Plh. (Pelaksana Harian)'}
+PELAKSANA = {'': 'Definitif'} | {prefix: f'{prefix} ({nama})' for prefix, nama in akses.PELAKSANA.items()}
 DIBLOKIR = 'Ada alamat atau perangkat yang diblokir masuk sebagai petugas ini; perangkat tepercayanya tetap bisa.'
 T = TypeVar('T')
 Refresh = Callable[[], Awaitable[None]]
@@ -166,7 +166,7 @@ def _row(officer: Officer, kecamatan: dict[int, str], row: PetugasRow, refresh: 
 def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, refresh: Refresh) -> None:
     """Open the add/edit dialog; the service checks everything again and names each wrong field."""
     host = ui.context.client.content
-    pelaksana = next((p for p in PELAKSANA if p and row and row.jabatan.startswith(p)), '')
+    pelaksana = akses.split_pelaksana(row.jabatan)[0] if row else ''
     with dispose_on_close(ui.dialog()) as dialog, ui.card().classes('w-full max-w-lg gap-2'):
         ui.label('Ubah Petugas' if row else 'Tambah Petugas').classes('text-lg font-semibold')
         fields = {

@@ -19,8 +19,10 @@ from nicegui import events, ui
 from apok_ui import berkas, theme
 from apok_ui.berkas import BerkasError, Unggahan, display_name, jenis_text
 from apok_ui.queries.publik import Persyaratan
+from models.jenis_berkas import CONTENT_TYPE, SEMUA_JENIS
 
-ACCEPT = {'pdf': '.pdf,application/pdf', 'jpg': '.jpg,.jpeg,image/jpeg', 'png': '.png,image/png'}
+EKSTENSI = {'pdf': '.pdf', 'jpg': '.jpg,.jpeg', 'png': '.png'}  # what the phone's file picker offers, per type
+ACCEPT = {jenis: f'{EKSTENSI[jenis]},{CONTENT_TYPE[jenis]}' for jenis in SEMUA_JENIS}
 # QUploader's header as a phone needs it: one big button to pick, then a progress bar while the file travels.
 HEADER = """
 <div class="q-uploader__header-content column items-stretch q-pa-sm full-width">

@@ -18,10 +18,9 @@ from models import Kecamatan, Layanan, Pengurusan, Peran, Petugas
 from models import workflow as wf
 from models.penomoran import counter_key_surat, format_nomor_surat
 from models.permohonan import plan_revision
+from models.tables import KETERANGAN_MAX
 from models.validasi import InvalidValue, check_nama, check_text
 from models.waktu import now
-
-KETERANGAN_MAX = 1000
 
 
 def approve(

@@ -16,6 +16,7 @@ from apok_ui.services.common import next_number, transition
 from apok_ui.services.errors import Invalid, NotFound
 from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan
 from models import workflow as wf
+from models.jenis_berkas import SEMUA_JENIS
 from models.penomoran import counter_key_pendaftaran, format_nomor_pendaftaran
 from models.permohonan import FIELD_LABELS, DataPemohon, InvalidForm, clean_pemohon, plan_revision
 from models.validasi import normalize_nik, normalize_nomor_pendaftaran
@@ -219,7 +220,7 @@ def _check_uploads(
             continue
         try:
             nama = berkas.check_name(upload.nama_asli)
-            allowed = tuple(item.get('jenis') or ('pdf', 'jpg', 'png'))
+            allowed = tuple(item.get('jenis') or SEMUA_JENIS)
             isi, info = berkas.prepare(upload.isi, max_bytes=max_bytes, allowed=allowed)
             checked.append(_Diperiksa(upload.persyaratan_kode, nama, isi, info))
         except BerkasError as error:
