@@ -49,7 +49,7 @@ class Database:
                 yield session
                 facts = outbox.write_pending(session, postgres=not self.is_sqlite)
             if facts:
-                outbox.committed()
+                outbox.committed(facts)
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (safe to call on every start)."""

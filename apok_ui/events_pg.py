@@ -1,9 +1,9 @@
 """The wake-up between APOK processes sharing one PostgreSQL: LISTEN on the outbox's channel.
 
 Every transaction that records a change sends a NOTIFY, which PostgreSQL delivers when (and only when) it commits
-(apok_ui/outbox.py). The payload is only a wake-up: on each one this process's relay reads the outbox from its own
-position, so a change is emitted once here however many notifications arrive, and nothing is missed while the
-listening connection was down: when it is back, the relay catches up from where it was.
+(apok_ui/outbox.py). The payload only names the sending process: on each one of another process, the relay reads
+the outbox from its own position, so a change is emitted once here however many notifications arrive, and nothing
+is missed while the listening connection was down: when it is back, the relay catches up from where it was.
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ class Listener:
                     self.connections += 1
                     attempt = 0
                     self.relay.wake()  # whatever committed while we were away
-                    async for _ in conn.notifies():
-                        self.relay.wake()
+                    async for notify in conn.notifies():
+                        if notify.payload != outbox.ORIGIN or not self.relay.hears_local_commits:
+                            self.relay.wake()  # (our own commits were handed to the relay at once)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # a dropped connection or a restarting server: try again, calmly

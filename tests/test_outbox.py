@@ -29,7 +29,7 @@ import os, signal, sys
 from apok_ui import db, outbox, services
 db.init(sys.argv[1])
 if sys.argv[2] == 'die-after-commit':  # killed -9 right after the commit, before anything of this process runs
-    outbox.committed = lambda: os.kill(os.getpid(), signal.SIGKILL)
+    outbox.committed = lambda facts: os.kill(os.getpid(), signal.SIGKILL)
 actor = services.Actor(int(sys.argv[3]), 1)
 for pengurusan_id in sys.argv[4:]:
     services.approve(actor=actor, pengurusan_id=int(pengurusan_id), version=1)
