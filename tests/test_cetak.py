@@ -100,6 +100,7 @@ async def test_every_layanan_prints_nomor_surat_pemohon_camat_and_a_qr_to_its_ve
         to_wib(p.selesai_at).date(),
         'Batam Kota',
         CAMAT_NAMA,
+        'Camat Batam Kota',  # the signer's own jabatan, with the kecamatan's name
         Status.SELESAI,
     )
 
