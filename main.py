@@ -36,25 +36,34 @@ from pages import (
 SIMULATED = bool(os.environ.get('NICEGUI_USER_SIMULATION'))  # NiceGUI's simulated browser runs this file
 
 
+# Pages read in worker threads; on a busy machine a read may wait its turn for longer than NiceGUI's default of 3 s,
+# after which NiceGUI drops the half-built page with a 500. A slow page is better than a broken one.
+PAGE_BUILD_SECONDS = 20.0
+
+
+def _page(path: str) -> ui.page:
+    return ui.page(path, response_timeout=PAGE_BUILD_SECONDS)
+
+
 def wire_pages() -> None:
     """Give every screen its route."""
-    ui.page('/login')(login.page)  # /login
-    ui.page('/admin/login')(login.page)  # /admin/login
+    _page('/login')(login.page)  # /login
+    _page('/admin/login')(login.page)  # /admin/login
     app.get(auth.CLAIM_PATH, include_in_schema=False)(auth.claim)  # /login/lanjut?kode=… (the login's cookie hop)
-    ui.page('/admin')(petugas.page)  # /admin
-    ui.page('/admin/profil')(profil.page)  # /admin/profil
-    ui.page('/admin/monitoring')(monitoring.page)  # /admin/monitoring
+    _page('/admin')(petugas.page)  # /admin
+    _page('/admin/profil')(profil.page)  # /admin/profil
+    _page('/admin/monitoring')(monitoring.page)  # /admin/monitoring
     app.get('/admin/berkas/{berkas_id}', include_in_schema=False)(berkas_route.serve)  # /admin/berkas/{berkas_id}
-    ui.page('/admin/sistem')(administrasi.page)  # /admin/sistem
-    ui.page('/admin/sistem/petugas')(administrasi_petugas.page)  # /admin/sistem/petugas
-    ui.page('/admin/sistem/layanan')(administrasi_layanan.page)  # /admin/sistem/layanan
-    ui.page('/admin/sistem/layanan/{layanan_id}')(administrasi_layanan_form.page)  # /admin/sistem/layanan/{id|baru}
-    ui.page('/admin/sistem/kecamatan')(administrasi_kecamatan.page)  # /admin/sistem/kecamatan
-    ui.page('/admin/sistem/audit')(audit.page)  # /admin/sistem/audit
-    ui.page('/')(beranda.page)  # /
-    ui.page('/ajukan/{kode}')(ajukan.page)  # /ajukan/{kode}
-    ui.page('/lacak')(lacak.page)  # /lacak
-    ui.page('/verifikasi/{token:path}')(verifikasi.page)  # /verifikasi/{token} (any odd token gets the calm page)
+    _page('/admin/sistem')(administrasi.page)  # /admin/sistem
+    _page('/admin/sistem/petugas')(administrasi_petugas.page)  # /admin/sistem/petugas
+    _page('/admin/sistem/layanan')(administrasi_layanan.page)  # /admin/sistem/layanan
+    _page('/admin/sistem/layanan/{layanan_id}')(administrasi_layanan_form.page)  # /admin/sistem/layanan/{id|baru}
+    _page('/admin/sistem/kecamatan')(administrasi_kecamatan.page)  # /admin/sistem/kecamatan
+    _page('/admin/sistem/audit')(audit.page)  # /admin/sistem/audit
+    _page('/')(beranda.page)  # /
+    _page('/ajukan/{kode}')(ajukan.page)  # /ajukan/{kode}
+    _page('/lacak')(lacak.page)  # /lacak
+    _page('/verifikasi/{token:path}')(verifikasi.page)  # /verifikasi/{token} (any odd token gets the calm page)
 
 
 def start(settings: Settings) -> None:
