@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from apok_ui import db
 from apok_ui.components import workspace
-from models import AuditLog, Pengurusan, Peran, Riwayat
+from apok_ui.services import petugas as petugas_service
+from models import AuditLog, Pengurusan, Peran, Riwayat, waktu
 from tests.conftest import KEC_B, PASSWORD, submit
 from tests.waiting import seen, unseen, until
 
@@ -260,8 +261,12 @@ async def test_an_officer_of_another_kecamatan_cannot_open_the_application_by_it
     assert [row.objek for row in audit_rows('akses_ditolak')] == [f'pengurusan:{first.pengurusan_id}']
 
 
-async def test_wrong_passwords_get_one_generic_message_then_this_browser_must_wait(user: User, app_people):
+async def test_wrong_passwords_get_one_generic_message_then_this_browser_must_wait(
+    user: User, app_people, monkeypatch: pytest.MonkeyPatch
+):
     nip = app_people.of(Peran.ADMIN).nip
+    moment = waktu.now()  # the login's clock stands still: a busy machine must not outwait the first pause (1 s)
+    monkeypatch.setattr(petugas_service, 'now', lambda: moment)
     await user.open('/login')
     for attempt in range(3):  # apok_ui.security.FREE_FAILURES: a person mistypes; those cost nothing
         user.find('Username').clear().type(nip)
