@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.waktu import now
@@ -58,6 +58,16 @@ class Petugas(SQLModel, table=True):
     # Bumped on a password change or deactivation: every session that remembers an older value ends.
     sesi_versi: int = 1
     dibuat_at: datetime = _when(default_factory=now)
+    # How the officer hears of new work while away (apok_ui/notifikasi): a models.kabar.Kanal value or '' for never.
+    kabar_kanal: str = Field(default='', max_length=10)
+    no_hp: str = Field(default='', max_length=16)  # E.164 without '+', as models.kabar.normalize_hp gives it
+    email: str = Field(default='', max_length=254)
+    senyap_mulai: str = Field(default='21:00', max_length=5)  # quiet hours in WIB, HH:MM; no digest inside them
+    senyap_sampai: str = Field(default='07:00', max_length=5)
+    # Until when a page of this officer was last known open (refreshed by every process while one is connected).
+    daring_sampai: datetime | None = _when(default=None)
+    # Work that arrived before this moment is covered by a digest already sent (or seen on a page).
+    kabar_sampai: datetime | None = _when(default=None)
 
 
 class Sesi(SQLModel, table=True):
@@ -154,6 +164,8 @@ class Pengurusan(SQLModel, table=True):
     rw: str = Field(max_length=3)
     no_hp: str = Field(max_length=16, index=True)
     email: str = Field(default='', max_length=254, index=True)
+    # The channel the citizen chose at Ajukan to hear about this application (a models.kabar.Kanal value), or ''.
+    kabar_kanal: str = Field(default='', max_length=10)
     isian: dict = _json(dict)
     status: str = Field(max_length=12)  # a models.workflow.Status value
     tahap: int = 0
@@ -263,3 +275,36 @@ class OutboxPosition(SQLModel, table=True):
     consumer: str = Field(primary_key=True, max_length=40)
     position: int = Field(default=0, sa_column=Column(BigInteger(), nullable=False, default=0))
     updated_at: datetime = _when(default_factory=now)
+
+
+class Pesan(SQLModel, table=True):
+    """One message to one recipient on one channel, written in the transaction of the change that causes it and
+    sent after the commit by apok_ui/notifikasi/pengirim.py (retried with backoff, then marked failed).
+
+    `kunci` makes it idempotent: the same change, channel and recipient never make a second row.
+    """
+
+    __table_args__ = (Index('ix_pesan_antrian', 'status', 'berikutnya'),)
+    id: int | None = Field(default=None, sa_column=Column(_OUTBOX_ID, primary_key=True, autoincrement=True))
+    kunci: str = Field(max_length=120, unique=True)
+    jenis: str = Field(max_length=20)  # a models.kabar.Jenis value: which template made it
+    kanal: str = Field(max_length=10)  # a models.kabar.Kanal value
+    tujuan: str = Field(max_length=254)  # E.164 digits for WhatsApp, an address for email
+    subjek: str = Field(default='', max_length=200)
+    isi: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default='menunggu', max_length=12)  # a models.kabar.StatusPesan value
+    percobaan: int = 0
+    berikutnya: datetime = _when(default_factory=now)  # not sent before this (backoff); also the claim's lease
+    jawaban: str = Field(default='', max_length=500)  # the server's or gateway's last answer, for the superadmin
+    dibuat_at: datetime = _when(default_factory=now, index=True)
+    terkirim_at: datetime | None = _when(default=None)
+
+
+class TemplatPesan(SQLModel, table=True):
+    """A message text the superadmin changed; a kind without a row uses models.kabar.TEMPLAT_BAWAAN."""
+
+    jenis: str = Field(primary_key=True, max_length=20)
+    subjek: str = Field(max_length=200)
+    isi: str = Field(sa_column=Column(Text, nullable=False))
+    diubah_at: datetime = _when(default_factory=now)
+    diubah_oleh: int | None = Field(default=None, foreign_key='petugas.id')
