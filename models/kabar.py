@@ -214,3 +214,8 @@ def sample_values(jenis: Jenis) -> dict[str, str]:
 class _Values(dict):
     def __missing__(self, key: str) -> str:
         return ''
+
+
+def kabar_label(kanal: str) -> str:
+    """Return a person's choice of channel as a screen shows it ('' is no message at all)."""
+    return Kanal(kanal).label if kanal in {k.value for k in Kanal} else 'Tidak ingin dikabari'

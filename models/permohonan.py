@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from models.kabar import Kanal
 from models.tables import Pengurusan
 from models.validasi import (
     InvalidValue,
@@ -23,6 +24,7 @@ JENIS_KELAMIN = ('Laki-laki', 'Perempuan')
 AGAMA = ('Islam', 'Kristen', 'Katolik', 'Hindu', 'Buddha', 'Konghucu', 'Kepercayaan')
 STATUS_PERKAWINAN = ('Belum Kawin', 'Kawin', 'Cerai Hidup', 'Cerai Mati')
 PILIHAN = {'jenis_kelamin': JENIS_KELAMIN, 'agama': AGAMA, 'status_perkawinan': STATUS_PERKAWINAN}  # picked from a list
+TANPA_KABAR = 'tidak'  # the form's choice "Tidak perlu": no message about the application
 # Column widths of models.tables.Pengurusan that a typed value must fit.
 MAX_NAMA, MAX_TEMPAT_LAHIR = 100, 60
 ISO_DATE_RE = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}')
@@ -64,6 +66,7 @@ class DataPemohon:
     no_hp: str = ''
     email: str = ''
     isian: dict[str, Any] = field(default_factory=dict)
+    kabar_kanal: str = ''  # how the citizen chose to hear about the application: a models.kabar.Kanal value or ''
 
 
 class InvalidForm(ValueError):
@@ -111,11 +114,28 @@ def clean_pemohon(data: DataPemohon, isian_spec: list[dict], *, today: date | No
         mismatch = _nik_mismatch(clean)
         if mismatch:
             errors['nik'] = mismatch
+    if 'email' not in errors:
+        try:
+            clean.kabar_kanal = clean_kabar(data.kabar_kanal, email=clean.email)
+        except InvalidValue as error:
+            errors['kabar_kanal'] = str(error)
     clean.isian, isian_errors = clean_isian(data.isian, isian_spec)
     errors.update(isian_errors)
     if errors:
         raise InvalidForm(errors)
     return clean
+
+
+def clean_kabar(value: str, *, email: str) -> str:
+    """Return the channel a citizen opted into ('' for none), or raise InvalidValue (email chosen but not given)."""
+    kanal = (value or '').strip().lower()
+    if kanal in ('', TANPA_KABAR):
+        return ''
+    if kanal not in {k.value for k in Kanal}:
+        raise InvalidValue('Pilih cara kami mengabari Anda dari daftar.')
+    if kanal == Kanal.EMAIL and not email:
+        raise InvalidValue('Isi Email di atas, atau pilih WhatsApp atau Tidak perlu.')
+    return kanal
 
 
 def clean_isian(values: dict[str, Any], spec: list[dict]) -> tuple[dict[str, Any], dict[str, str]]:

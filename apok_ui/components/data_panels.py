@@ -10,6 +10,7 @@ from apok_ui.berkas import display_name
 from apok_ui.components.status_chip import status_chip
 from apok_ui.queries.detail import BerkasItem, Detail
 from models import workflow as wf
+from models.kabar import kabar_label
 from models.permohonan import format_isian
 from models.waktu import format_tanggal, format_waktu, now, working_days_between
 
@@ -41,6 +42,7 @@ def data_pemohon(d: Detail) -> None:
         field('Kecamatan', d.kecamatan_nama)
         field('No HP', p['no_hp'])
         field('Email', p['email'])
+        field('Dikabari lewat', kabar_label(d.kabar_kanal))
 
 
 def data_pengurusan(d: Detail) -> None:

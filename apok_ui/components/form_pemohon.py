@@ -16,10 +16,16 @@ from apok_ui.components.form_berkas import CSS as UPLOAD_CSS
 from apok_ui.components.form_berkas import BerkasInput
 from apok_ui.components.isian_input import isian_input
 from apok_ui.queries.publik import Isian, KecamatanPublik, LayananPublik
-from models.permohonan import PILIHAN, DataPemohon
+from models.kabar import Kanal
+from models.permohonan import PILIHAN, TANPA_KABAR, DataPemohon
 
 SECTION = 'w-full gap-3 p-4'
 HEADING = 'text-base font-semibold text-primary'
+# Why the contact is asked for, said where it is asked (UU 27/2022 on personal data: one stated purpose).
+KABAR_TUJUAN = (
+    'No HP dan email hanya dipakai untuk mengabarkan perkembangan permohonan ini, tidak untuk hal lain '
+    '(UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi).'
+)
 TEXT_FIELDS = ('nik', 'nama', 'tempat_lahir', 'tanggal_lahir', 'pekerjaan', 'alamat', 'rt', 'rw', 'no_hp', 'email')
 
 
@@ -61,7 +67,7 @@ class FormPemohon:
         """Return what was typed, as typed (the services clean it)."""
         values = {name: self.fields[name].value or '' for name in (*TEXT_FIELDS, *PILIHAN)}
         isian = {key.split('.', 1)[1]: el.value or '' for key, el in self.fields.items() if key.startswith('isian.')}
-        return DataPemohon(**values, isian=isian)
+        return DataPemohon(**values, isian=isian, kabar_kanal=self.fields['kabar_kanal'].value or '')
 
     def uploads(self) -> list[Unggahan]:
         """Return the accepted files, one per requirement that has one."""
@@ -132,6 +138,18 @@ class FormPemohon:
                 'no_hp', 'No HP (WhatsApp)', awal, hint='contoh: 0812 3456 7890', props='type=tel autocomplete=tel'
             )
             self._input('email', 'Email (opsional)', awal, props='type=email autocomplete=email')
+            self._kabar(awal)
+
+    def _kabar(self, awal: DataPemohon) -> None:
+        """Ask how the citizen wants to hear about the application: an explicit choice, nothing chosen for them."""
+        pilihan = {
+            Kanal.WHATSAPP.value: 'WhatsApp (No HP di atas)',
+            Kanal.EMAIL.value: 'Email',
+            TANPA_KABAR: 'Tidak perlu',
+        }
+        label = 'Kabari saya tentang permohonan ini lewat'
+        self._field('kabar_kanal', ui.select(pilihan, label=label, value=awal.kabar_kanal or TANPA_KABAR))
+        ui.label(KABAR_TUJUAN).classes('text-xs text-gray-600 -mt-2')
 
     def _isian_section(self, isian: tuple[Isian, ...], values: dict[str, Any]) -> None:
         with ui.card().classes(SECTION):

@@ -72,6 +72,7 @@ class Detail:
     diserahkan_at: datetime | None
     penerima_nama: str | None
     penerima_hubungan: str | None
+    kabar_kanal: str = ''  # how the citizen chose to hear about it at Ajukan (a models.kabar.Kanal value), or ''
     riwayat: list[Langkah] = field(default_factory=list)
     berkas: list[BerkasItem] = field(default_factory=list)
 
@@ -118,6 +119,7 @@ def detail(kecamatan_id: int, pengurusan_id: int) -> Detail | None:
             diserahkan_at=p.diserahkan_at,
             penerima_nama=p.penerima_nama,
             penerima_hubungan=p.penerima_hubungan,
+            kabar_kanal=p.kabar_kanal,
             riwayat=_riwayat(session, p.id),
             berkas=_berkas(session, p.id, layanan.persyaratan),
         )

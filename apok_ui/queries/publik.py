@@ -186,7 +186,7 @@ def data_perbaikan(nomor_pendaftaran: str, nik: str) -> DataPerbaikan | None:
         layanan=_layanan(layanan_row),
         kecamatan_nama=kecamatan.nama,
         kelurahan_nama=kelurahan.nama,
-        data=DataPemohon(**values, isian=dict(found.isian)),
+        data=DataPemohon(**values, isian=dict(found.isian), kabar_kanal=found.kabar_kanal),
         berkas={f.persyaratan_kode: f.nama_asli for f in files},
     )
 

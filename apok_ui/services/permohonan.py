@@ -81,6 +81,7 @@ def submit(
                 kelurahan_id=kelurahan_id,
                 **{name: getattr(clean, name) for name in FIELD_LABELS},
                 isian=clean.isian,
+                kabar_kanal=clean.kabar_kanal,
                 tahapan=list(layanan.tahapan),
             )
             transition(
@@ -122,6 +123,7 @@ def resubmit(
             pengurusan = _find(session, nomor_pendaftaran, nik)
             changes = {name: getattr(clean, name) for name in FIELD_LABELS} | {'isian': clean.isian}
             values, diff, _ = plan_revision(pengurusan, layanan.isian, changes)
+            values['kabar_kanal'] = clean.kabar_kanal  # the citizen may change how they hear from us
             change = transition(
                 session,
                 pengurusan,
