@@ -10,6 +10,7 @@ from apok_ui import auth, bahasa, cli, data_files, errors_http, events, events_p
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
 from apok_ui.logging_setup import configure as configure_logging
+from apok_ui.notifikasi import pengirim
 from apok_ui.printing import cetak
 from apok_ui.printing import render as printing
 from apok_ui.routes import berkas as berkas_route
@@ -21,6 +22,7 @@ from pages import (
     administrasi_kecamatan,
     administrasi_layanan,
     administrasi_layanan_form,
+    administrasi_pesan,
     administrasi_petugas,
     ajukan,
     audit,
@@ -60,6 +62,7 @@ def wire_pages() -> None:
     _page('/admin/sistem/layanan/{layanan_id}')(administrasi_layanan_form.page)  # /admin/sistem/layanan/{id|baru}
     _page('/admin/sistem/kecamatan')(administrasi_kecamatan.page)  # /admin/sistem/kecamatan
     _page('/admin/sistem/audit')(audit.page)  # /admin/sistem/audit
+    _page('/admin/sistem/pesan')(administrasi_pesan.page)  # /admin/sistem/pesan
     _page('/')(beranda.page)  # /
     _page('/ajukan/{kode}')(ajukan.page)  # /ajukan/{kode}
     _page('/lacak')(lacak.page)  # /lacak
@@ -75,6 +78,7 @@ def start(settings: Settings) -> None:
     errors_http.install()  # errors as Indonesian pages and lines, never an exception
     events.install()  # every committed change, from any process, reaches this process's pages once, in order
     events_pg.install(database.engine)  # with PostgreSQL, other processes' commits wake this one at once
+    pengirim.install(settings)  # the message queue goes out over SMTP / the WhatsApp gateway, from any process
     shared_reads.install()  # open pages of a kecamatan share their reads between two changes
     live.install()  # one subscriber per process fans changes out to the open pages (after shared_reads)
     if settings.demo and not count_petugas():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +14,51 @@ ENVIRONMENTS = ('development', 'production')
 WEAK_SECRETS = {'', 'secret', 'changeme', 'change-me', 'apok', 'apok-secret', 'default', 'storage-secret'}
 MIN_SECRET_LENGTH = 32
 LOG_LEVELS = ('DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL')
+SMTP_SECURITY = {'starttls': 587, 'tls': 465, 'none': 25}  # each way of securing SMTP and its usual port
+WA_FORMATS = ('json', 'form')
+WA_PLACEHOLDERS = {'tujuan', 'isi'}  # the number (digits, country code first: 6281…) and the text
+# Gateways whose API is known: APOK_WA_PRESET fills in what the operator did not set (docs/deploy.md).
+WA_PRESETS = {
+    'fonnte': {
+        'url': 'https://api.fonnte.com/send',
+        'header': 'Authorization',
+        'body': '{"target": "{tujuan}", "message": "{isi}"}',
+        'format': 'form',
+    },
+    'waha': {
+        'url': 'http://localhost:3000/api/sendText',
+        'header': 'X-Api-Key',
+        'body': '{"session": "default", "chatId": "{tujuan}@c.us", "text": "{isi}"}',
+        'format': 'json',
+    },
+}
 
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names the variable in one line."""
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """An SMTP server that delivers APOK's email (APOK_SMTP_*)."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    sender: str
+    security: str  # a key of SMTP_SECURITY
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """A WhatsApp gateway that takes an authenticated HTTP POST of number and text (APOK_WA_*)."""
+
+    url: str
+    header: str
+    value: str
+    body: str  # a JSON object whose string values may hold {tujuan} and {isi}
+    form: bool  # send the object's fields form-encoded instead of as JSON
 
 
 @dataclass(frozen=True)
@@ -35,6 +78,9 @@ class Settings:
     session_max_hours: int
     reconnect_timeout: float
     log_level: str = 'WARNING'
+    smtp: Smtp | None = None  # None: no email is sent
+    whatsapp: Gateway | None = None  # None: no WhatsApp message is sent
+    notif_retention_days: int = 90
 
     @property
     def development(self) -> bool:
@@ -69,6 +115,9 @@ class Settings:
             session_max_hours=_int(env, 'APOK_SESSION_MAX_HOURS', 12, 1, 72),
             reconnect_timeout=float(_int(env, 'APOK_RECONNECT_TIMEOUT', 60, 3, 600)),
             log_level=_log_level(env),
+            smtp=_smtp(env),
+            whatsapp=_gateway(env),
+            notif_retention_days=_int(env, 'APOK_NOTIF_RETENTION_DAYS', 90, 1, 3650),
         )
 
     def resolve_storage_secret(self) -> str:
@@ -160,3 +209,81 @@ def _base_url(env: Mapping[str, str], port: int) -> str:
     if not url.startswith(('http://', 'https://')):
         raise SettingsError(f'APOK_BASE_URL must start with http:// or https://, not {url!r}')
     return url
+
+
+def _smtp(env: Mapping[str, str]) -> Smtp | None:
+    host = env.get('APOK_SMTP_HOST', '').strip()
+    if not host:
+        return None
+    security = env.get('APOK_SMTP_SECURITY', '').strip().lower() or 'starttls'
+    if security not in SMTP_SECURITY:
+        raise SettingsError(f'APOK_SMTP_SECURITY must be one of {", ".join(SMTP_SECURITY)}, not {security!r}')
+    sender = env.get('APOK_SMTP_FROM', '').strip()
+    if '@' not in sender:
+        raise SettingsError(
+            f'APOK_SMTP_FROM must be the sender address (e.g. APOK <apok@example.go.id>), not {sender!r}'
+        )
+    user, password = env.get('APOK_SMTP_USER', '').strip(), env.get('APOK_SMTP_PASSWORD', '')
+    if bool(user) != bool(password):
+        raise SettingsError('APOK_SMTP_USER and APOK_SMTP_PASSWORD must be set together (or neither)')
+    port = _int(env, 'APOK_SMTP_PORT', SMTP_SECURITY[security], 1, 65535)
+    return Smtp(host=host, port=port, user=user, password=password, sender=sender, security=security)
+
+
+def _gateway(env: Mapping[str, str]) -> Gateway | None:
+    name = env.get('APOK_WA_PRESET', '').strip().lower()
+    if name and name not in WA_PRESETS:
+        raise SettingsError(f'APOK_WA_PRESET must be one of {", ".join(WA_PRESETS)}, not {name!r}')
+    preset = WA_PRESETS.get(name, {})
+    url = env.get('APOK_WA_URL', '').strip() or preset.get('url', '')
+    if not url:
+        return None
+    if not url.startswith(('http://', 'https://')) or len(url.split('://', 1)[1].split('/')[0]) == 0:
+        raise SettingsError(f'APOK_WA_URL must be an http:// or https:// address, not {url!r}')
+    fmt = env.get('APOK_WA_FORMAT', '').strip().lower() or preset.get('format', 'json')
+    if fmt not in WA_FORMATS:
+        raise SettingsError(f'APOK_WA_FORMAT must be one of {", ".join(WA_FORMATS)}, not {fmt!r}')
+    body = env.get('APOK_WA_BODY', '').strip() or preset.get('body', '')
+    _check_wa_body(body, form=fmt == 'form')
+    header = env.get('APOK_WA_AUTH_HEADER', '').strip() or preset.get('header', 'Authorization')
+    if not header.replace('-', '').isalnum():
+        raise SettingsError(f'APOK_WA_AUTH_HEADER must be a header name such as Authorization, not {header!r}')
+    value = env.get('APOK_WA_AUTH_VALUE', '').strip()
+    return Gateway(url=url, header=header, value=value, body=body, form=fmt == 'form')
+
+
+def _check_wa_body(body: str, *, form: bool) -> None:
+    """Refuse a body template that is not a JSON object using exactly the known placeholders."""
+    name = 'APOK_WA_BODY'
+    try:
+        template = json.loads(body)
+    except ValueError:
+        raise SettingsError(
+            f'{name} must be a JSON object such as {{"target": "{{tujuan}}", "message": "{{isi}}"}}'
+        ) from None
+    if not isinstance(template, dict) or not template:
+        raise SettingsError(f'{name} must be a JSON object of the fields the gateway takes')
+    if form and not all(isinstance(v, str) for v in template.values()):
+        raise SettingsError(f'{name} must have text values only when APOK_WA_FORMAT=form')
+    used: set[str] = set()
+    for text in _strings(template):
+        try:
+            used |= {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+        except ValueError:
+            raise SettingsError(f'{name} has an unpaired brace in {text!r}') from None
+    unknown = used - WA_PLACEHOLDERS
+    if unknown:
+        raise SettingsError(f'{name} may use only {{tujuan}} and {{isi}}, not {{{sorted(unknown)[0]}}}')
+    if used != WA_PLACEHOLDERS:
+        raise SettingsError(f'{name} must use both {{tujuan}} (the number) and {{isi}} (the text)')
+
+
+def _strings(value: object) -> list[str]:
+    """Return every string inside a JSON value (the places a placeholder may be)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []

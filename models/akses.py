@@ -35,6 +35,7 @@ class Kelola(LabelledEnum):
     LAYANAN = 'layanan', 'Layanan'
     KECAMATAN = 'kecamatan', 'Kecamatan & Kelurahan'
     AUDIT = 'audit', 'Log Audit'
+    PESAN = 'pesan', 'Pesan'
 
 
 class AksiAkun(StrEnum):

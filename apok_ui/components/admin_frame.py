@@ -23,6 +23,7 @@ MENU = {
     Kelola.LAYANAN: ('/admin/sistem/layanan', 'description', 'Persyaratan, isian, tahapan, SLA dan template.'),
     Kelola.KECAMATAN: ('/admin/sistem/kecamatan', 'location_city', 'Nama, kode surat, alamat kop dan kelurahan.'),
     Kelola.AUDIT: ('/admin/sistem/audit', 'policy', 'Login, perubahan data dan akses data pribadi.'),
+    Kelola.PESAN: ('/admin/sistem/pesan', 'outgoing_mail', 'Antrean WhatsApp dan email: terkirim, gagal, kirim ulang.'),
 }
 
 
