@@ -4,6 +4,7 @@ every state, made through the same services the app uses (so every Riwayat row i
 from __future__ import annotations
 
 import random
+import secrets
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -13,9 +14,11 @@ from sqlmodel import select
 from apok_ui import db, services
 from apok_ui.berkas import Unggahan
 from apok_ui.security import hash_password
-from apok_ui.services import Actor
+from apok_ui.services import Actor, sertifikat
+from apok_ui.ttd import demo as demo_ca
 from models import Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas
 from models.permohonan import AGAMA, STATUS_PERKAWINAN, DataPemohon
+from models.tanda_tangan import CaraTtd
 from models.waktu import now, today_wib
 
 DEMO_PASSWORD = 'apok2026'
@@ -110,11 +113,33 @@ def seed_demo(per_kecamatan: int = 150, *, seed: int = 7) -> list[DemoLogin]:
         kecamatan = session.exec(select(Kecamatan).order_by(Kecamatan.id)).all()
         layanan = session.exec(select(Layanan).order_by(Layanan.id)).all()
         kelurahan = session.exec(select(Kelurahan)).all()
+    seed_demo_ttd()
     actors = _actors()
     for index, kec in enumerate(kecamatan, start=1):
         villages = [k for k in kelurahan if k.kecamatan_id == kec.id]
         _seed_applications(rng, index, kec, villages, layanan, actors, per_kecamatan)
     return logins
+
+
+def seed_demo_ttd() -> None:
+    """Create the demonstration CA and its certificates: a segel for every kecamatan (the first kecamatan signs with
+    the Camat's TTE personal instead, passphrase DEMO_PASSWORD) and a TTE personal for every Kasi, Sekcam and Camat.
+    Every one says 'APOK DEMO (bukan BSrE)'; letters and the verification page repeat it."""
+    ca = demo_ca.new_ca()
+    sertifikat.install_root(actor=None, pem=ca.pem.encode('ascii'))
+    with db.get().read() as session:
+        kecamatan = session.exec(select(Kecamatan).order_by(Kecamatan.id)).all()
+        signers = session.exec(
+            select(Petugas).where(Petugas.peran.in_([Peran.KASI.value, Peran.SEKCAM.value, Peran.CAMAT.value]))
+        ).all()
+    for index, kec in enumerate(kecamatan):
+        sandi = secrets.token_urlsafe(18)  # nobody needs to know it: the server decrypts it to sign
+        p12 = demo_ca.issue_p12(ca, f'Segel Kecamatan {kec.nama}', sandi)
+        sertifikat.seed_demo_certificate(jenis='segel', p12=p12, sandi=sandi, kecamatan_id=kec.id)
+        sertifikat.seed_cara_ttd(kecamatan_id=kec.id, cara=CaraTtd.PERSONAL if index == 0 else CaraTtd.SEGEL)
+    for petugas in signers:
+        p12 = demo_ca.issue_p12(ca, petugas.nama, DEMO_PASSWORD)
+        sertifikat.seed_demo_certificate(jenis='personal', p12=p12, sandi=DEMO_PASSWORD, petugas_id=petugas.id)
 
 
 def demo_logins() -> list[DemoLogin]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.waktu import now
@@ -32,6 +32,13 @@ class Kecamatan(SQLModel, table=True):
     kode: str = Field(max_length=5, unique=True)
     alamat: str = Field(default='', max_length=200)
     aktif: bool = True
+    # The letterhead (kop surat) beside alamat, and how its letters are signed (a models.tanda_tangan.CaraTtd value).
+    kode_pos: str = Field(default='', max_length=5)
+    telepon: str = Field(default='', max_length=30)
+    email: str = Field(default='', max_length=100)
+    laman: str = Field(default='', max_length=100)
+    logo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))  # PNG/JPEG; None: lambang
+    ttd: str = Field(default='tanpa', max_length=10)
 
 
 class Kelurahan(SQLModel, table=True):
@@ -51,6 +58,7 @@ class Petugas(SQLModel, table=True):
     nama: str = Field(max_length=100)
     peran: str = Field(max_length=12)  # a models.workflow.Peran value
     jabatan: str = Field(default='', max_length=100)
+    pangkat_golongan: str = Field(default='', max_length=60)  # as the signature prints it, e.g. 'Pembina, IV/a'
     kecamatan_id: int | None = Field(default=None, foreign_key='kecamatan.id', index=True)
     password_hash: str = Field(max_length=80)
     aktif: bool = True
@@ -137,6 +145,7 @@ class Layanan(SQLModel, table=True):
     template: str = Field(default='umum.html', max_length=60)
     ukuran_kertas: str = Field(default='A4', max_length=2)
     aktif: bool = True
+    unduh_online: bool = False  # the citizen may download the finished letter from Lacak (else: ambil di kantor)
 
 
 class Pengurusan(SQLModel, table=True):

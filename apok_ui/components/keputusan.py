@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import ui
+from nicegui import run, ui
 
 from apok_ui import theme
 from apok_ui.components.aksi import busy, dispose_on_close, show_error
+from apok_ui.printing import queries as queries_cetak
 from apok_ui.queries.detail import Detail
 from models import Aksi, Peran, Status
 from models import workflow as wf
@@ -15,7 +16,8 @@ from models.tables import KETERANGAN_MAX
 
 TOLAK_TANPA_KETERANGAN = 'Isi Keterangan: alasan penolakan wajib diisi.'
 
-Decide = Callable[[Aksi, str, int], Awaitable[None]]  # (aksi, keterangan, the version the officer saw)
+# (aksi, keterangan, the version the officer saw, the TTE personal passphrase of a final approval or None)
+Decide = Callable[[Aksi, str, int, str | None], Awaitable[None]]
 
 
 def consequence(aksi: Aksi, d: Detail) -> str:
@@ -60,18 +62,22 @@ def keputusan(d: Detail, on_decide: Decide) -> None:
         if wf.RULES[aksi].keterangan_wajib and not text:
             show_error(keterangan, TOLAK_TANPA_KETERANGAN)
             return
-        if not await confirm(aksi, d, text):
+        jawaban = await confirm(aksi, d, text)
+        if jawaban is False:
             return
+        sandi = jawaban if isinstance(jawaban, str) else None
         with busy(setuju, tolak):
-            await on_decide(aksi, text, d.version)  # the version this officer saw, even if a refresh came since
+            await on_decide(aksi, text, d.version, sandi)  # the version this officer saw, even if a refresh came since
 
     setuju.on_click(lambda: decide(Aksi.SETUJUI))
     tolak.on_click(lambda: decide(Aksi.TOLAK))
 
 
-async def confirm(aksi: Aksi, d: Detail, keterangan: str) -> bool:
-    """Ask once more before a decision; return whether the officer confirmed it."""
+async def confirm(aksi: Aksi, d: Detail, keterangan: str) -> bool | str:
+    """Ask once more before a decision; return whether the officer confirmed it, or the TTE passphrase they typed
+    to confirm a final approval that their personal certificate signs."""
     setuju = aksi is Aksi.SETUJUI
+    minta_sandi = setuju and await asks_sandi(d)
     # In the page's layout, not in Lihat Data's content: a live refresh (someone else acted) must not delete an
     # open confirmation; confirming then gets the server's clear refusal instead of a dialog that vanished.
     with ui.context.client.layout, ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-3').mark('konfirmasi'):
@@ -80,6 +86,7 @@ async def confirm(aksi: Aksi, d: Detail, keterangan: str) -> bool:
         ui.label(consequence(aksi, d)).classes('text-sm')
         if keterangan:
             ui.label(f'Keterangan: {keterangan}').classes('text-sm text-gray-700 break-words whitespace-pre-line')
+        sandi = sandi_field() if minta_sandi else None
         with ui.row().classes('w-full justify-end gap-2'):
             ui.button('Batal', on_click=lambda: dialog.submit(False)).props('flat no-caps').classes(theme.TAP).mark(
                 'batal'
@@ -87,7 +94,28 @@ async def confirm(aksi: Aksi, d: Detail, keterangan: str) -> bool:
             ui.button(
                 'Ya, Setujui' if setuju else 'Ya, Tolak',
                 color='positive' if setuju else 'negative',
-                on_click=lambda: dialog.submit(True),
+                on_click=lambda: dialog.submit(sandi.value if sandi is not None else True),
             ).props('unelevated no-caps').classes(theme.TAP).mark('ya')
+        if sandi is not None:
+            sandi.on('keydown.enter', lambda: dialog.submit(sandi.value))
     result = await dispose_on_close(dialog)
-    return bool(result)
+    return result if isinstance(result, str) else bool(result)
+
+
+async def asks_sandi(d: Detail) -> bool:
+    """Return whether this approval completes the application in a kecamatan whose letters carry the signer's TTE
+    personal (then the dialog asks its passphrase)."""
+    if wf.next_posisi(Aksi.SETUJUI, d.posisi).status is not Status.SELESAI:
+        return False
+    return bool(await run.io_bound(queries_cetak.needs_sandi, d.kecamatan_nama))
+
+
+def sandi_field() -> ui.input:
+    """Show the passphrase field of a TTE personal: typed once for this letter, never stored."""
+    ui.label('Surat akan ditandatangani dengan TTE personal Anda.').classes('text-sm font-medium')
+    return (
+        ui.input('Kata sandi sertifikat TTE', password=True, password_toggle_button=True)
+        .props('outlined autocomplete=off')
+        .classes('w-full')
+        .mark('sandi-tte')
+    )

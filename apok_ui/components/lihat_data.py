@@ -19,6 +19,7 @@ from apok_ui.components.penyerahan import cetak_button, serahkan_button
 from apok_ui.components.revisi import revisi_dialog
 from apok_ui.components.status_chip import LANGKAH
 from apok_ui.components.status_pengurusan import status_pengurusan
+from apok_ui.printing import terbit
 from apok_ui.queries import detail as queries_detail
 from apok_ui.queries.detail import Detail
 from apok_ui.queries.workspace import Officer
@@ -146,10 +147,12 @@ class LihatData:
         reason = rejected[-1].keterangan if rejected else ''
         return f'Dikembalikan untuk direvisi: {reason}' if reason else 'Dikembalikan untuk direvisi.'
 
-    async def _decide(self, aksi: Aksi, keterangan: str, version: int) -> None:
+    async def _decide(self, aksi: Aksi, keterangan: str, version: int, sandi: str | None = None) -> None:
         """Approve or reject with the version the officer saw; a stale or refused decision shows the fresh state."""
-        call = services.approve if aksi is Aksi.SETUJUI else services.reject
-        error = await self._run(call, version=version, keterangan=keterangan)
+        if aksi is Aksi.SETUJUI:
+            error = await self._approve(version, keterangan, sandi)
+        else:
+            error = await self._run(services.reject, version=version, keterangan=keterangan)
         if isinstance(error, services.Invalid):
             tell(error)  # the Keterangan stays as typed
             return
@@ -159,6 +162,20 @@ class LihatData:
         await self._after_change()
         if error is None:
             announce(self.client, f'Pengurusan {nomor} {LANGKAH[aksi].chip.lower()}.')
+
+    async def _approve(self, version: int, keterangan: str, sandi: str | None) -> ServiceError | None:
+        """Approve; a final approval also issues the signed letter (apok_ui/printing/terbit.py), and a signature that
+        cannot be made (a wrong passphrase) refuses it with the reason and changes nothing."""
+        try:
+            await terbit.approve(
+                auth.actor(self.officer), pengurusan_id=self.pengurusan_id, version=version, keterangan=keterangan,
+                sandi=sandi,
+            )  # fmt: skip
+        except ServiceError as error:
+            if not isinstance(error, services.Invalid):
+                tell(error)  # as _run: the caller shows wrong input
+            return error
+        return None
 
     def _open_revisi(self) -> None:
         revisi_dialog(self.detail, self._revise)

@@ -14,9 +14,8 @@ from typing import TypeVar
 from nicegui import run
 
 from apok_ui import services
+from apok_ui.printing import arsip
 from apok_ui.printing import queries as queries_cetak
-from apok_ui.printing import render as printing
-from apok_ui.printing.render import SuratData
 from apok_ui.services import Actor, Forbidden, NotFound
 from apok_ui.services.common import audit_refusal
 from models.workflow import Aksi
@@ -33,24 +32,33 @@ def configure(base_url: str) -> None:
 
 
 async def letter_pdf(actor: Actor, pengurusan_id: int) -> tuple[bytes, str]:
-    """Return the PDF of a finished letter and a safe file name, and record the print; refuse who may not print."""
+    """Return the stored PDF of a finished letter (byte for byte the one issued) and a safe file name, and record
+    the print; refuse who may not print. A letter finished before letters were kept is rendered and stored now."""
     base_url = _configured_base_url()
     try:
-        surat = await _off_loop(queries_cetak.surat_data, actor, pengurusan_id, base_url)
+        kode, nomor = await _off_loop(queries_cetak.cetak_info, actor, pengurusan_id)
+        rencana = None
+        if await run.io_bound(arsip.stored_row, pengurusan_id) is None:
+            rencana = await _off_loop(queries_cetak.letter_plan, actor, pengurusan_id, base_url)
     except (Forbidden, NotFound) as error:
         # like every officer service: a refusal leaves an audit row and nothing else
         await run.io_bound(audit_refusal, actor, Aksi.CETAK.value, f'pengurusan:{pengurusan_id}', str(error))
         raise
-    pdf = await printing.render_letter_async(surat)
+    pdf = await arsip.letter_bytes(pengurusan_id, rencana)
     # Recorded only once the PDF exists; the service checks everything again inside its own transaction.
     await _off_loop(services.record_print, actor=actor, pengurusan_id=pengurusan_id)
-    return pdf, file_name(surat)
+    return pdf, file_name(kode, nomor)
 
 
-def file_name(surat: SuratData) -> str:
+def file_name(layanan_kode: str, nomor_surat: str) -> str:
     """Return the download name of a letter, e.g. 'SKTM-400-007-BTK-XI-2026.pdf' (letters, digits, '.', '-')."""
-    stem = re.sub(r'[^A-Za-z0-9.]+', '-', f'{surat.layanan_kode}-{surat.nomor_surat}').strip('-.')
+    stem = re.sub(r'[^A-Za-z0-9.]+', '-', f'{layanan_kode}-{nomor_surat}').strip('-.')
     return f'{stem[:100] or "surat"}.pdf'
+
+
+def base_url() -> str:
+    """Return the configured public address (APOK_BASE_URL) that QR codes lead to."""
+    return _configured_base_url()
 
 
 def _configured_base_url() -> str:

@@ -7,21 +7,23 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from apok_ui import berkas, db
+from apok_ui import berkas, db, nomor_surat
 from apok_ui.actor import Actor, load_actor, load_for_officer, refuse
 from apok_ui.assets import REFERENSI_DIR
 from apok_ui.errors import Invalid
 from apok_ui.printing.render import SuratData
+from apok_ui.printing.surat_baru import Rencana, sign_as
 from apok_ui.printing.templates import template_for
 from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas, Status, jenis_berkas
 from models import workflow as wf
 from models.permohonan import format_isian
+from models.tanda_tangan import CaraTtd, jabatan_surat
 from models.validasi import format_nip, mask_name
 from models.waktu import format_tanggal, now, to_wib
 
@@ -48,17 +50,81 @@ class SuratTerdaftar:
 
 def surat_data(actor: Actor, pengurusan_id: int, base_url: str) -> SuratData:
     """Return the letter of a finished application, after checking (without writing) that the officer may print it."""
+    return letter_plan(actor, pengurusan_id, base_url).surat
+
+
+def cetak_info(actor: Actor, pengurusan_id: int) -> tuple[str, str]:
+    """Return the layanan code and nomor surat of a letter the officer may print (checked, nothing written)."""
     with db.get().read() as session:
         petugas = load_actor(session, actor)
         pengurusan = load_for_officer(session, petugas, pengurusan_id)
         refuse(wf.refusal(Peran(petugas.peran), wf.Aksi.CETAK, pengurusan.posisi))
-        layanan = session.get(Layanan, pengurusan.layanan_id)
-        kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
-        kelurahan = session.get(Kelurahan, pengurusan.kelurahan_id)
+        if not (pengurusan.nomor_surat and pengurusan.token_verifikasi and pengurusan.penandatangan_id):
+            raise Invalid(DATA_BELUM_LENGKAP)
+        return session.get(Layanan, pengurusan.layanan_id).kode, pengurusan.nomor_surat
+
+
+def letter_plan(actor: Actor, pengurusan_id: int, base_url: str) -> Rencana:
+    """Return the plan of a finished application's letter that was never stored (finished before letters were kept,
+    or by a path without a signature dialog): signed with the kecamatan's segel when it has one, else not at all."""
+    with db.get().read() as session:
+        petugas = load_actor(session, actor)
+        pengurusan = load_for_officer(session, petugas, pengurusan_id)
+        refuse(wf.refusal(Peran(petugas.peran), wf.Aksi.CETAK, pengurusan.posisi))
         penandatangan = session.get(Petugas, pengurusan.penandatangan_id) if pengurusan.penandatangan_id else None
         if not (pengurusan.nomor_surat and pengurusan.token_verifikasi and penandatangan):
             raise Invalid(DATA_BELUM_LENGKAP)
-        foto = _pas_foto(session, pengurusan.id, layanan)
+        at = pengurusan.selesai_at or now()
+        kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
+        surat = build_surat(
+            session, pengurusan, base_url, nomor=pengurusan.nomor_surat, token=pengurusan.token_verifikasi, at=at,
+            penandatangan=penandatangan,
+        )  # fmt: skip
+        if kecamatan.ttd != CaraTtd.SEGEL:
+            kecamatan = kecamatan.model_copy(update={'ttd': CaraTtd.TANPA.value})  # no passphrase to ask here
+        return sign_as(session, surat, kecamatan=kecamatan, penandatangan=penandatangan, at=at, sandi=None)
+
+
+def completion_plan(
+    actor: Actor, pengurusan_id: int, version: int, base_url: str, *, sandi: str | None, at: datetime, token: str
+) -> tuple[Rencana, str] | None:
+    """Return the letter the officer's approval would complete and the nomor it would carry, or None when this
+    approval does not complete the application. Refuses (Invalid) a signature that cannot be made; writes nothing."""
+    with db.get().read() as session:
+        petugas = load_actor(session, actor)
+        pengurusan = load_for_officer(session, petugas, pengurusan_id)
+        refuse(wf.refusal(Peran(petugas.peran), wf.Aksi.SETUJUI, pengurusan.posisi))
+        if pengurusan.version != version or not wf.completes(wf.Aksi.SETUJUI, pengurusan.posisi):
+            return None  # not completing, or stale: the plain approval decides (and refuses a stale one)
+        kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
+        layanan = session.get(Layanan, pengurusan.layanan_id)
+        nomor = nomor_surat.peek_nomor(session, kecamatan, layanan, at)
+        surat = build_surat(session, pengurusan, base_url, nomor=nomor, token=token, at=at, penandatangan=petugas)
+        return sign_as(session, surat, kecamatan=kecamatan, penandatangan=petugas, at=at, sandi=sandi), nomor
+
+
+def needs_sandi(kecamatan_nama: str) -> bool:
+    """Return whether the final approval in this kecamatan asks the signer's TTE passphrase."""
+    with db.get().read() as session:
+        cara = session.execute(select(Kecamatan.ttd).where(Kecamatan.nama == kecamatan_nama)).scalar()
+    return cara == CaraTtd.PERSONAL
+
+
+def build_surat(
+    session: Session,
+    pengurusan: Pengurusan,
+    base_url: str,
+    *,
+    nomor: str,
+    token: str,
+    at: datetime,
+    penandatangan: Petugas,
+) -> SuratData:
+    """Return the letter's data as of its completion at `at`, with that nomor and verification token."""
+    layanan = session.get(Layanan, pengurusan.layanan_id)
+    kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
+    kelurahan = session.get(Kelurahan, pengurusan.kelurahan_id)
+    foto = _pas_foto(session, pengurusan.id, layanan)
     kota, provinsi = wilayah()
     return SuratData(
         layanan_kode=layanan.kode,
@@ -69,16 +135,22 @@ def surat_data(actor: Actor, pengurusan_id: int, base_url: str) -> SuratData:
         provinsi=provinsi,
         kecamatan_nama=kecamatan.nama,
         kecamatan_alamat=kecamatan.alamat,
-        nomor_surat=pengurusan.nomor_surat,
+        nomor_surat=nomor,
         nomor_pendaftaran=pengurusan.nomor_pendaftaran,
-        tanggal_surat=to_wib(pengurusan.selesai_at or now()).date(),
+        tanggal_surat=to_wib(at).date(),
         pemohon=pemohon_rows(pengurusan, kelurahan.nama if kelurahan else ''),
         isian=isian_rows(layanan.isian, pengurusan.isian),
         penandatangan_nama=penandatangan.nama,
         penandatangan_nip=format_nip(penandatangan.nip),
         penandatangan_jabatan=jabatan_penandatangan(penandatangan.jabatan, kecamatan.nama),
-        verifikasi_url=f'{base_url.rstrip("/")}/verifikasi/{pengurusan.token_verifikasi}',
+        verifikasi_url=f'{base_url.rstrip("/")}/verifikasi/{token}',
         pas_foto=foto,
+        kecamatan_kode_pos=kecamatan.kode_pos,
+        kecamatan_telepon=kecamatan.telepon,
+        kecamatan_email=kecamatan.email,
+        kecamatan_laman=kecamatan.laman,
+        logo=kecamatan.logo,
+        penandatangan_pangkat=penandatangan.pangkat_golongan,
     )
 
 
@@ -121,10 +193,7 @@ def verifikasi(token: object) -> SuratTerdaftar | None:
 def jabatan_penandatangan(jabatan: str, kecamatan_nama: str) -> str:
     """Return the signer's jabatan as a letter names it: a title of the kecamatan's office (one ending in Camat or
     Kecamatan) gets the kecamatan's name, 'Camat' → 'Camat Batam Kota'; any other stays as it is, 'Kasi Pelayanan'."""
-    jabatan = ' '.join(jabatan.split())
-    if kecamatan_nama.lower() in jabatan.lower() or not jabatan.lower().endswith(('camat', 'kecamatan')):
-        return jabatan
-    return f'{jabatan} {kecamatan_nama}'
+    return jabatan_surat(jabatan or '', kecamatan_nama).kalimat
 
 
 def pemohon_rows(p: Pengurusan, kelurahan_nama: str) -> tuple[tuple[str, str], ...]:

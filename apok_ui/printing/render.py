@@ -7,6 +7,7 @@ import base64
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from models.waktu import format_tanggal
 
 if TYPE_CHECKING:
     import weasyprint
+
+    from apok_ui.ttd.penanda import PermintaanTtd
 
 PRINT_DIR = ASSETS_DIR / 'print'
 TEMPLATE_UMUM = 'umum.html'
@@ -58,6 +61,20 @@ class SuratData:
     penandatangan_jabatan: str  # as the signature prints it, e.g. 'Camat Batam Kota' or 'Kasi Pelayanan'
     verifikasi_url: str
     pas_foto: bytes | None = None
+    # The letterhead beside kecamatan_alamat (Kecamatan's kop fields) and its logo (PNG/JPEG; None: the lambang).
+    kecamatan_kode_pos: str = ''
+    kecamatan_telepon: str = ''
+    kecamatan_email: str = ''
+    kecamatan_laman: str = ''
+    logo: bytes | None = None
+    penandatangan_pangkat: str = ''  # pangkat/golongan, e.g. 'Pembina Tk. I, IV/b'
+    # The lines above the signature (models.tanda_tangan.jabatan_surat), e.g. ('a.n. CAMAT BATAM KOTA',
+    # 'SEKRETARIS CAMAT,'); empty: the jabatan in capitals.
+    ttd_baris: tuple[str, ...] = ()
+    # How it is signed electronically (models.tanda_tangan.CaraTtd value) and whether with a demonstration
+    # certificate: the letter says so in words beside the QR.
+    ttd: str = 'tanpa'
+    demo: bool = False
 
 
 class UrlDitolak(ValueError):
@@ -72,18 +89,37 @@ def render_letter(data: SuratData) -> bytes:
     return weasyprint.HTML(string=html, base_url=ASSETS_DIR.as_uri() + '/', url_fetcher=asset_url_fetcher()).write_pdf()
 
 
+def render_and_sign(data: SuratData, permintaan: PermintaanTtd | None) -> bytes:
+    """Return the PDF of a letter, signed (PAdES) when a signature is asked for; runs in a worker process."""
+    from apok_ui.ttd.penanda import penanda_for
+
+    pdf = render_letter(data)
+    penanda = penanda_for(permintaan)
+    return penanda.sign(pdf) if penanda is not None else pdf
+
+
 async def render_letter_async(data: SuratData) -> bytes:
     """Return the PDF rendered in a worker process, so the event loop keeps serving every other officer meanwhile."""
+    return await in_print_pool(render_letter, data)
+
+
+async def render_and_sign_async(data: SuratData, permintaan: PermintaanTtd | None) -> bytes:
+    """Return the rendered and signed PDF from a worker process (signing is CPU work too)."""
+    return await in_print_pool(render_and_sign, data, permintaan)
+
+
+async def in_print_pool(function: Callable[..., bytes], *args: object) -> bytes:
+    """Return a print function's result from a worker process (a thread if no process can run it)."""
     from nicegui import run  # late import: worker processes import this module and need none of NiceGUI
 
     try:
         if run.process_pool is not None:
-            pdf = await run.cpu_bound(render_letter, data)
+            pdf = await run.cpu_bound(function, *args)
         else:  # no NiceGUI app has started (plain pytest, bench, CLI): NiceGUI's pool does not exist yet
-            pdf = await _render_in_own_pool(data)
+            pdf = await _render_in_own_pool(function, *args)
     except BrokenProcessPool:  # a worker died (killed, out of memory): print in a thread rather than fail the officer
         _discard_own_pool()
-        pdf = await run.io_bound(render_letter, data)
+        pdf = await run.io_bound(function, *args)
     if pdf is None:  # NiceGUI answers None instead of raising when the app stops or the call is cancelled
         raise asyncio.CancelledError
     return pdf
@@ -117,6 +153,9 @@ def _load() -> ModuleType:
 
     for name in _template_names():
         _environment().get_template(name)
+    import pyhanko.sign.signers  # noqa: F401  # ~1 s: the first signature must not pay for it
+    import pyhanko.sign.validation  # noqa: F401
+
     return weasyprint
 
 
@@ -137,7 +176,16 @@ def build_html(data: SuratData) -> str:
         assets_url=ASSETS_DIR.as_uri(),
         qr=_qr_data_uri(data.verifikasi_url),
         foto=_foto_data_uri(data.pas_foto),
+        logo=_foto_data_uri(data.logo),
+        kontak=kop_kontak(data),
     )
+
+
+def kop_kontak(data: SuratData) -> str:
+    """Return the letterhead's second line: telephone, email and website of the kecamatan, those that are set."""
+    parts = [f'Telp. {data.kecamatan_telepon}' if data.kecamatan_telepon else '']
+    parts += [f'Email: {data.kecamatan_email}' if data.kecamatan_email else '', data.kecamatan_laman]
+    return ' · '.join(part for part in parts if part)
 
 
 def check_url(url: str) -> str:
@@ -228,14 +276,14 @@ def _warn_if_slow_font_subsetting() -> None:
         logger.warning('libharfbuzz-subset0 is not installed: WeasyPrint subsets fonts with fontTools (~4x slower)')
 
 
-async def _render_in_own_pool(data: SuratData) -> bytes | None:
+async def _render_in_own_pool(function: Callable[..., bytes], *args: object) -> bytes | None:
     """Return the PDF from this module's own process pool, or from a thread when no process can be started."""
     from nicegui import run
 
     pool = _own_pool()
     if pool is None:
-        return await run.io_bound(render_letter, data)
-    return await asyncio.get_running_loop().run_in_executor(pool, render_letter, data)
+        return await run.io_bound(function, *args)
+    return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
 
 
 def _own_pool() -> ProcessPoolExecutor | None:

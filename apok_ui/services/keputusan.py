@@ -12,11 +12,11 @@ from sqlmodel import Session
 
 from apok_ui import db
 from apok_ui.events import Perubahan
-from apok_ui.services.common import Actor, audit_refusal, load_actor, load_for_officer, next_number, transition
+from apok_ui.services import nomor_surat
+from apok_ui.services.common import Actor, audit_refusal, load_actor, load_for_officer, transition
 from apok_ui.services.errors import Forbidden, Invalid, NotFound
 from models import Kecamatan, Layanan, Pengurusan, Peran, Petugas
 from models import workflow as wf
-from models.penomoran import counter_key_surat, format_nomor_surat
 from models.permohonan import plan_revision
 from models.tables import KETERANGAN_MAX
 from models.validasi import InvalidValue, check_nama, check_text
@@ -159,23 +159,41 @@ def _officer_action(
     return change
 
 
-def _complete(session: Session, pengurusan: Pengurusan, *, penandatangan: Petugas, at: datetime) -> None:
+def _complete(
+    session: Session,
+    pengurusan: Pengurusan,
+    *,
+    penandatangan: Petugas,
+    at: datetime,
+    token: str | None = None,
+    nomor_diharapkan: str | None = None,
+) -> str:
     """Give a completed application its nomor surat, verification token and signer, the officer who approved last
-    (the Camat in the default chain, whoever ends a shorter one), inside the approving transaction."""
+    (the Camat in the default chain, whoever ends a shorter one), inside the approving transaction; return the nomor.
+
+    A letter rendered beforehand carries `nomor_diharapkan`: if another completion took that number meanwhile, raise
+    NomorBerubah, which rolls everything back (the caller renders again with the new number)."""
     kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
     layanan = session.get(Layanan, pengurusan.layanan_id)
-    seq = next_number(session, counter_key_surat(kecamatan.kode, at))
+    nomor = nomor_surat.next_nomor(session, kecamatan, layanan, at)
+    if nomor_diharapkan is not None and nomor != nomor_diharapkan:
+        raise NomorBerubah(nomor)
     # The row's state was already moved by the guarded UPDATE; this only fills in the letter's identity.
     session.execute(
         update(Pengurusan)
         .where(Pengurusan.id == pengurusan.id)
         .values(
-            nomor_surat=format_nomor_surat(layanan.kode_klasifikasi, seq, kecamatan.kode, at),
-            token_verifikasi=secrets.token_urlsafe(24),
+            nomor_surat=nomor,
+            token_verifikasi=token or secrets.token_urlsafe(24),
             selesai_at=at,
             penandatangan_id=penandatangan.id,
         )
     )
+    return nomor
+
+
+class NomorBerubah(Exception):  # noqa: N818  # not a refusal: a signal to render again, never shown to anyone
+    """Another completion took the number a pre-rendered letter carries."""
 
 
 def _keterangan(text: str, *, required: bool, field: str = 'Keterangan') -> str:
