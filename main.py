@@ -3,10 +3,13 @@
 import gc
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from nicegui import app, run, ui
 
 from apok_ui import auth, bahasa, cli, data_files, errors_http, events, events_pg, headers, live, shared_reads
+from apok_ui.components import page_build, unggah
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
 from apok_ui.logging_setup import configure as configure_logging
@@ -39,12 +42,13 @@ SIMULATED = bool(os.environ.get('NICEGUI_USER_SIMULATION'))  # NiceGUI's simulat
 
 
 # Pages read in worker threads; on a busy machine a read may wait its turn for longer than NiceGUI's default of 3 s,
-# after which NiceGUI drops the half-built page with a 500. A slow page is better than a broken one.
+# after which NiceGUI drops the half-built page with a 500. A slow page is better than a broken one: after 2 s it is
+# sent with a notice and finishes over the socket (page_build.patient), so NiceGUI's limit is only a last net.
 PAGE_BUILD_SECONDS = 20.0
 
 
-def _page(path: str) -> ui.page:
-    return ui.page(path, response_timeout=PAGE_BUILD_SECONDS)
+def _page(path: str) -> Callable[[Callable[..., Any]], Any]:
+    return lambda build: ui.page(path, response_timeout=PAGE_BUILD_SECONDS)(page_build.patient(build))
 
 
 def wire_pages() -> None:
@@ -67,6 +71,7 @@ def wire_pages() -> None:
     _page('/ajukan/{kode}')(ajukan.page)  # /ajukan/{kode}
     _page('/lacak')(lacak.page)  # /lacak
     _page('/verifikasi/{token:path}')(verifikasi.page)  # /verifikasi/{token} (any odd token gets the calm page)
+    app.post(unggah.ROUTE, include_in_schema=False)(unggah.receive)  # /_nicegui/client/{id}/upload/{id} (every upload)
 
 
 def start(settings: Settings) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from nicegui import Client, run, ui
+from nicegui import Client, app, run, ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -131,6 +131,17 @@ def client_ip() -> str:
     if request is None or request.client is None:
         return ''
     return request.client.host
+
+
+def browser_id() -> str | None:
+    """Return the id NiceGUI keeps for the current page's browser (in its session cookie), or None without one.
+
+    The citizen portal counts submissions per device with it (apok_ui.services.batas), not per address alone.
+    """
+    try:
+        return str(app.storage.browser['id'])
+    except (KeyError, RuntimeError):  # no session middleware or no request behind this page
+        return None
 
 
 def _session_and_officer(request: Request | None) -> tuple[SesiRow | None, Officer | None]:

@@ -37,7 +37,7 @@ async def page(kode: str) -> None:
         ui.label(f'Perkiraan selesai: {layanan.sla_hari_kerja} hari kerja setelah berkas lengkap.').classes(
             'text-sm text-gray-600'
         )
-        _Ajukan(layanan, wilayah, auth.client_ip())
+        _Ajukan(layanan, wilayah, auth.client_ip(), auth.browser_id())
 
 
 def _read(kode: str) -> tuple[LayananPublik | None, list[KecamatanPublik]]:
@@ -55,9 +55,10 @@ def _not_found() -> None:
 class _Ajukan:
     """One filled-in form: submitted at most once, however often Kirim is pressed."""
 
-    def __init__(self, layanan: LayananPublik, wilayah: list[KecamatanPublik], ip: str) -> None:
+    def __init__(self, layanan: LayananPublik, wilayah: list[KecamatanPublik], ip: str, perangkat: str | None) -> None:
         self.layanan = layanan
         self.ip = ip
+        self.perangkat = perangkat
         self.lock = asyncio.Lock()
         self.hasil: services.Pendaftaran | None = None
         with ui.column().classes('w-full gap-4') as self.area:
@@ -108,6 +109,7 @@ class _Ajukan:
                     data=self.form.data(),
                     uploads=self.form.uploads(),
                     ip=self.ip,
+                    perangkat=self.perangkat,
                 )
             except services.Invalid as error:
                 self._say(f'{error} Ada {len(error.errors)} isian yang perlu diperbaiki.')

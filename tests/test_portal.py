@@ -274,15 +274,16 @@ async def test_a_replaced_upload_is_the_one_that_is_sent(user: User) -> None:
     assert 'ktp-baru.pdf' in {b.nama_asli for b in stored_berkas()}
 
 
-async def test_a_sixth_submission_from_one_address_within_a_minute_is_refused_with_a_message(user: User) -> None:
+async def test_a_sixth_submission_from_one_browser_within_a_minute_is_refused_with_a_message(user: User) -> None:
     await open_form(user)
-    for seq in range(2, 2 + batas.SUBMISSIONS_PER_IP_PER_MINUTE):
-        submit_directly(seq=seq, ip='127.0.0.1')
+    browser = user.client.request.session['id']
+    for seq in range(2, 2 + batas.SUBMISSIONS_PER_DEVICE_PER_MINUTE):
+        submit_directly(seq=seq, ip='127.0.0.1', perangkat=browser)
     fill(user, citizen('SKTM'))
     await upload_all(user, 'SKTM')
     await send(user)
-    await seen(user, 'Terlalu banyak permohonan dari perangkat atau jaringan ini. Tunggu 1 menit, lalu kirim lagi.')
-    assert len(stored()) == batas.SUBMISSIONS_PER_IP_PER_MINUTE
+    await seen(user, 'Terlalu banyak permohonan dari perangkat ini. Tunggu 1 menit, lalu kirim lagi.')
+    assert len(stored()) == batas.SUBMISSIONS_PER_DEVICE_PER_MINUTE
     assert field(user, 'nama').value == 'Budi Santoso'
 
 

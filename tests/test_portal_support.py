@@ -154,7 +154,12 @@ def assert_whole(pengurusan: Pengurusan) -> None:
 
 
 def submit_directly(
-    *, kode: str = 'SKTM', seq: int = 1, uploads: list[Unggahan] | None = None, ip: str | None = None
+    *,
+    kode: str = 'SKTM',
+    seq: int = 1,
+    uploads: list[Unggahan] | None = None,
+    ip: str | None = None,
+    perangkat: str | None = None,
 ) -> services.Pendaftaran:
     """Submit a valid application of Batam Kota through the service, as the portal does."""
     kec = kecamatan_id('Batam Kota')
@@ -166,4 +171,5 @@ def submit_directly(
         data=citizen(kode, seq),
         uploads=uploads_for(kode) if uploads is None else uploads,
         ip=ip,
+        perangkat=perangkat,
     )

@@ -257,7 +257,7 @@ async def test_a_closed_form_keeps_nothing_of_its_page_alive(user: User) -> None
     await settle(user)
     assert alive(BerkasInput) == before[0] + 5
     user.client.delete()
-    # NiceGUI's upload routes stay in FastAPI's caches: only their ui.upload may outlive the page, not the form
+    # nothing of the page stays: its uploads have no route of their own for FastAPI's caches to keep (issue 19)
     assert (alive(BerkasInput), alive(FormPemohon)) == before
 
 

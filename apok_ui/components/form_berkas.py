@@ -2,9 +2,9 @@
 
 ui.upload's own limits are enforced in the browser only; here the size is checked before the bytes are read and
 the type is judged by the bytes (apok_ui.berkas). The uploaded name is only ever shown, never used as a path.
-What a form keeps is dropped when its page goes away or has been sent, and the upload element holds its handler
-only weakly: NiceGUI's upload route is a closure over the element that FastAPI's caches keep after the page is gone
-(up to 4096 routes); through a bound method it kept the whole page alive, every file it held included.
+What a form keeps is dropped when its page goes away or has been sent. The upload has no route of its own
+(components/unggah.py: NiceGUI's per-element route stayed in FastAPI's caches with its page); its handler is still
+held weakly, so nothing an upload element refers to can keep the form alive.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from nicegui import events, ui
 
 from apok_ui import berkas, theme
 from apok_ui.berkas import BerkasError, Unggahan, display_name, jenis_text
+from apok_ui.components.unggah import Upload
 from apok_ui.queries.publik import Persyaratan
 from models.jenis_berkas import CONTENT_TYPE, SEMUA_JENIS
 
@@ -76,7 +77,7 @@ class BerkasInput:
                     .mark(f'ganti-{item.kode}')
                 )
             self.uploader = (
-                ui.upload(
+                Upload(
                     auto_upload=True,
                     max_file_size=max_bytes,
                     on_upload=_weakly(self._received),

@@ -1,8 +1,14 @@
-"""Abuse limits of the public portal: a few submissions per address per minute and per NIK per day, and a cap on
-tracking look-ups per address (so nobody guesses NIKs for a known Nomor Pendaftaran).
+"""Abuse limits of the public portal, by what identifies an applicant and by cost, not by address alone.
 
-The per-address windows live in this process's memory (a form stays on one process: sticky sessions); the per-NIK
-count is read from the database, so it holds across processes and restarts.
+Indonesian mobile carriers put many phones behind one address (carrier-grade NAT), and a kecamatan's public Wi-Fi
+does the same: 5 submissions per address per minute refused half of 10 citizens applying at once (issue 19). So:
+- per NIK: SUBMISSIONS_PER_NIK_PER_DAY, counted in the database (it holds across processes and restarts);
+- per device (the browser's NiceGUI id): SUBMISSIONS_PER_DEVICE_PER_MINUTE, the old per-address rule;
+- per address only a ceiling on what a flood can cost: SUBMISSIONS_PER_ADDRESS_PER_MINUTE submissions and
+  MB_PER_ADDRESS_PER_MINUTE megabytes of berkas stored, far above a crowded office, for a client that drops its
+  cookie on every try;
+- tracking look-ups per address (so nobody guesses NIKs for a known Nomor Pendaftaran).
+The windows live in this process's memory (a form stays on one process: sticky sessions).
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ from sqlmodel import Session
 from apok_ui.services.errors import ServiceError
 from models import Pengurusan
 
-SUBMISSIONS_PER_IP_PER_MINUTE = 5
+SUBMISSIONS_PER_DEVICE_PER_MINUTE = 5
+SUBMISSIONS_PER_ADDRESS_PER_MINUTE = 60  # 30 citizens in one minute on one Wi-Fi pass with room to spare
+MB_PER_ADDRESS_PER_MINUTE = 600  # 60 submissions of 10 MB each
 SUBMISSIONS_PER_NIK_PER_DAY = 5
+MB = 1024 * 1024
 LOOKUPS_PER_IP_PER_MINUTE = 10
 _MAX_KEYS = 50_000  # beyond this many addresses, forget the idle ones (memory stays bounded under a flood)
 
@@ -29,26 +38,26 @@ class Dibatasi(ServiceError):
 
 
 class Jendela:
-    """A sliding window: at most `limit` events per key within `seconds`; thread-safe."""
+    """A sliding window: at most `limit` (events, or their cost) per key within `seconds`; thread-safe."""
 
-    def __init__(self, limit: int, seconds: float) -> None:
+    def __init__(self, limit: float, seconds: float) -> None:
         self.limit = limit
         self.seconds = seconds
-        self._events: dict[str, deque[float]] = {}
+        self._events: dict[str, deque[tuple[float, float]]] = {}  # (when, cost)
         self._lock = threading.Lock()
 
-    def take(self, key: str, *, at: float | None = None) -> bool:
-        """Record one event for the key and return True, or return False when its window is full."""
+    def take(self, key: str, *, at: float | None = None, cost: float = 1) -> bool:
+        """Record one event of this cost for the key and return True, or return False when it would overfill."""
         at = time.monotonic() if at is None else at
         with self._lock:
             if len(self._events) > _MAX_KEYS:
                 self._forget_idle(at)
             events = self._events.setdefault(key, deque())
-            while events and events[0] <= at - self.seconds:
+            while events and events[0][0] <= at - self.seconds:
                 events.popleft()
-            if len(events) >= self.limit:
+            if events and sum(c for _, c in events) + cost > self.limit:  # one event alone always fits
                 return False
-            events.append(at)
+            events.append((at, cost))
             return True
 
     def give_back(self, key: str) -> None:
@@ -64,23 +73,39 @@ class Jendela:
             self._events.clear()
 
     def _forget_idle(self, at: float) -> None:
-        for key in [k for k, v in self._events.items() if not v or v[-1] <= at - self.seconds]:
+        for key in [k for k, v in self._events.items() if not v or v[-1][0] <= at - self.seconds]:
             del self._events[key]
 
 
-_submissions = Jendela(SUBMISSIONS_PER_IP_PER_MINUTE, 60)
+_per_device = Jendela(SUBMISSIONS_PER_DEVICE_PER_MINUTE, 60)
+_per_address = Jendela(SUBMISSIONS_PER_ADDRESS_PER_MINUTE, 60)
+_bytes_per_address = Jendela(MB_PER_ADDRESS_PER_MINUTE * MB, 60)
 _lookups = Jendela(LOOKUPS_PER_IP_PER_MINUTE, 60)
+PER_DEVICE = 'Terlalu banyak permohonan dari perangkat ini. Tunggu 1 menit, lalu kirim lagi.'
+PER_ADDRESS = 'Jaringan ini sedang mengirim terlalu banyak permohonan. Tunggu 1 menit, lalu kirim lagi.'
 
 
-def reserve_submission(ip: str) -> None:
-    """Count a submission from this address, or raise Dibatasi when it sent too many in the last minute."""
-    if not _submissions.take(ip or '-'):
-        raise Dibatasi('Terlalu banyak permohonan dari perangkat atau jaringan ini. Tunggu 1 menit, lalu kirim lagi.')
+def reserve_submission(ip: str, perangkat: str | None, ukuran: int) -> None:
+    """Count a submission of `ukuran` bytes of berkas from this device and address, or raise Dibatasi when the
+    device sent too many in the last minute, or the address too many or too much. A browser without a device id
+    (cookies refused) counts as a device of its address."""
+    device = perangkat or f'alamat:{ip or "-"}'
+    if not _per_device.take(device):
+        raise Dibatasi(PER_DEVICE)
+    if not _per_address.take(ip or '-'):
+        _per_device.give_back(device)
+        raise Dibatasi(PER_ADDRESS)
+    if not _bytes_per_address.take(ip or '-', cost=ukuran):
+        _per_device.give_back(device)
+        _per_address.give_back(ip or '-')
+        raise Dibatasi(PER_ADDRESS)
 
 
-def release_submission(ip: str) -> None:
+def release_submission(ip: str, perangkat: str | None) -> None:
     """Give back a reserved submission that was not stored."""
-    _submissions.give_back(ip or '-')
+    _per_device.give_back(perangkat or f'alamat:{ip or "-"}')
+    _per_address.give_back(ip or '-')
+    _bytes_per_address.give_back(ip or '-')
 
 
 def check_nik(session: Session, nik: str, at: datetime) -> None:
@@ -104,6 +129,6 @@ def check_lookup(ip: str) -> None:
 
 
 def reset() -> None:
-    """Forget every per-address count (a fresh start, e.g. between tests)."""
-    _submissions.reset()
-    _lookups.reset()
+    """Forget every per-device and per-address count (a fresh start, e.g. between tests)."""
+    for window in (_per_device, _per_address, _bytes_per_address, _lookups):
+        window.reset()

@@ -51,11 +51,13 @@ def submit(
     uploads: list[Unggahan],
     at: datetime | None = None,
     ip: str | None = None,
+    perangkat: str | None = None,
 ) -> Pendaftaran:
     """Register a new application with its berkas; it waits for the Admin of its kecamatan.
 
     Every wrong field, missing berkas and bad choice of kecamatan is reported at once. A submission from the public
-    portal passes the client's `ip`: then the abuse limits of apok_ui.services.batas apply.
+    portal passes the client's `ip` and its browser's id (`perangkat`): then the abuse limits of
+    apok_ui.services.batas apply.
     """
     at = at or now()
     with db.get().read() as session:
@@ -66,7 +68,7 @@ def submit(
     if errors:
         raise Invalid(FORM_MESSAGE, errors)
     if ip is not None:
-        batas.reserve_submission(ip)
+        batas.reserve_submission(ip, perangkat, sum(len(u.isi) for u in uploads))
     stored: list[_Tersimpan] = []
     try:
         stored = _store(checked)
@@ -99,7 +101,7 @@ def submit(
     except BaseException:
         _discard(stored)
         if ip is not None:
-            batas.release_submission(ip)
+            batas.release_submission(ip, perangkat)
         raise
     return result
 
