@@ -50,6 +50,8 @@ AUDIT_AKSI = {
     'lihat_berkas': 'Lihat berkas (data pribadi)',
     'akses_ditolak': 'Akses ditolak',
     'audit_ekspor': 'Ekspor log audit',
+    'pesan_kirim_ulang': 'Pesan dikirim ulang',
+    'pesan_batal': 'Pesan dibatalkan',
 }
 CSV_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
 
