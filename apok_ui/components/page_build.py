@@ -32,7 +32,10 @@ def patient(build: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
     @functools.wraps(build)  # NiceGUI reads the page's parameters from the signature
     async def page(*args: Any, **kwargs: Any) -> Any:
         client = context.client
-        task = background_tasks.create(_build(client, build, args, kwargs), name=f'build {client.page.path}')
+        # Its failure is NiceGUI's to log (fast) or ours (slow), once: not also background_tasks'.
+        task = background_tasks.create(
+            _build(client, build, args, kwargs), name=f'build {client.page.path}', handle_exceptions=False
+        )
         done, _ = await asyncio.wait({task}, timeout=NOTICE_AFTER)
         if done:
             return task.result()  # what failed fails as before: NiceGUI's error page
