@@ -50,6 +50,7 @@ class DataLayanan:
     template: str = 'umum.html'
     ukuran_kertas: str = 'A4'
     aktif: bool = True
+    unduh_online: bool = False  # the finished letter may be downloaded from Lacak (issue 14)
 
 
 def clean_layanan(data: DataLayanan, *, templates: frozenset[str]) -> DataLayanan:
@@ -77,6 +78,7 @@ def clean_layanan(data: DataLayanan, *, templates: frozenset[str]) -> DataLayana
     if errors:
         raise InvalidLayanan(errors)
     clean.aktif = bool(data.aktif)
+    clean.unduh_online = bool(data.unduh_online)
     return clean
 
 

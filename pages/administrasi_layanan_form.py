@@ -98,6 +98,9 @@ class Editor:
                     'ukuran_kertas', ui.select(list(UKURAN_KERTAS), label='Kertas', value=d.ukuran_kertas), 'w-28'
                 )
             ui.switch('Aktif (dapat diajukan warga)', value=d.aktif).bind_value(d, 'aktif').mark('isian-aktif')
+            ui.switch(
+                'Surat dapat diunduh warga dari Lacak (PDF bertanda tangan elektronik)', value=d.unduh_online
+            ).bind_value(d, 'unduh_online').mark('isian-unduh-online')
 
     def _field(self, name: str, element: ui.element, classes: str) -> None:
         element.props('outlined').classes(classes).mark(f'isian-{name}')
@@ -202,6 +205,7 @@ class Editor:
             isian=isian,
             tahapan=list(self.data.tahapan),
             aktif=self.data.aktif,
+            unduh_online=self.data.unduh_online,
         )
 
     async def save(self) -> None:

@@ -182,6 +182,9 @@ def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, r
                 'Jabatan', value=row.jabatan if row else '', placeholder='Kosongkan: sesuai peran'
             ).props('outlined'),
             'pelaksana': ui.select(PELAKSANA, label='Status jabatan Camat', value=pelaksana).props('outlined'),
+            'pangkat_golongan': ui.input(
+                'Pangkat/golongan', value=row.pangkat_golongan if row else '', placeholder='mis. Pembina, IV/a'
+            ).props('outlined'),
         }
         for name, element in fields.items():
             element.classes('w-full').mark(f'isian-{name}')

@@ -14,6 +14,7 @@ from apok_ui.components.form_berkas import release_uploads
 from apok_ui.components.form_pemohon import FormPemohon
 from apok_ui.components.frame import public_frame
 from apok_ui.components.status_chip import STATUS_COLOR
+from apok_ui.printing import unduh
 from apok_ui.queries import publik as queries_publik
 from apok_ui.queries.publik import Lacakan
 from apok_ui.services import batas
@@ -94,6 +95,7 @@ class _Lacak:
             self._say(NOT_FOUND_MESSAGE)
             return
         self._show(found)
+        await _unduh_surat(self.unduh_area, self.kunci, self.ip)
         ui.run_javascript(f'getHtmlElement({self.area.id})?.scrollIntoView({{block: "start"}})')
 
     async def _reload(self) -> None:
@@ -102,6 +104,7 @@ class _Lacak:
             self._clear()
             return
         self._show(found)
+        await _unduh_surat(self.unduh_area, self.kunci, self.ip)
 
     def _clear(self) -> None:
         """Empty what was found, and drop the files of a perbaikan form in it (its routes outlive it)."""
@@ -121,6 +124,7 @@ class _Lacak:
         self._clear()
         with self.area:
             _ringkasan(found)
+            self.unduh_area = ui.column().classes('w-full gap-0')  # filled by _unduh_surat for a deliverable letter
             if found.bisa_perbaiki:
                 with ui.card().classes('w-full gap-2 p-4 bg-red-50'):
                     ui.label('Alasan dikembalikan').classes('font-semibold text-negative')
@@ -271,3 +275,31 @@ def _riwayat(found: Lacakan) -> None:
                     ui.label(f'{format_waktu(kejadian.waktu)} WIB').classes('text-xs text-gray-600')
                     if kejadian.keterangan:
                         ui.label(f'Alasan: {kejadian.keterangan}').classes('text-sm whitespace-pre-line break-words')
+
+
+async def _unduh_surat(area: ui.column, kunci: tuple[str, str] | None, ip: str) -> None:
+    """Offer Unduh surat (PDF) for a finished letter of a layanan deliverable online; others keep "ambil di kantor"."""
+    area.clear()
+    if kunci is None or not await run.io_bound(unduh.offered, *kunci):
+        return
+    with area, ui.card().classes('w-full gap-2 p-4 bg-green-50').mark('unduh-surat'):
+        ui.label('Surat dapat diunduh').classes('font-semibold text-positive')
+        ui.label('Surat ini sah dalam bentuk berkas PDF bertanda tangan elektronik; tidak perlu diambil ke kantor.')
+        button = ui.button('Unduh surat (PDF)', icon='download').classes(f'w-full {theme.TAP}').mark('unduh')
+        pesan = ui.label().classes('text-negative text-sm').props('role=alert')
+        pesan.set_visibility(False)
+
+        async def unduh_sekarang() -> None:
+            pesan.set_visibility(False)
+            button.props('loading')
+            try:
+                pdf, nama = await unduh.download(*kunci, ip)
+            except services.ServiceError as error:
+                pesan.set_text(str(error))
+                pesan.set_visibility(True)
+                return
+            finally:
+                button.props(remove='loading')
+            ui.download.content(pdf, nama, 'application/pdf')
+
+        button.on_click(unduh_sekarang)

@@ -168,9 +168,12 @@ class LihatData:
         cannot be made (a wrong passphrase) refuses it with the reason and changes nothing."""
         try:
             await terbit.approve(
-                auth.actor(self.officer), pengurusan_id=self.pengurusan_id, version=version, keterangan=keterangan,
+                auth.actor(self.officer),
+                pengurusan_id=self.pengurusan_id,
+                version=version,
+                keterangan=keterangan,
                 sandi=sandi,
-            )  # fmt: skip
+            )
         except ServiceError as error:
             if not isinstance(error, services.Invalid):
                 tell(error)  # as _run: the caller shows wrong input

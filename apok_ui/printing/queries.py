@@ -20,7 +20,7 @@ from apok_ui.errors import Invalid
 from apok_ui.printing.render import SuratData
 from apok_ui.printing.surat_baru import Rencana, sign_as
 from apok_ui.printing.templates import template_for
-from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas, Status, jenis_berkas
+from models import Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas, Status, Surat, jenis_berkas
 from models import workflow as wf
 from models.permohonan import format_isian
 from models.tanda_tangan import CaraTtd, jabatan_surat
@@ -74,15 +74,48 @@ def letter_plan(actor: Actor, pengurusan_id: int, base_url: str) -> Rencana:
         penandatangan = session.get(Petugas, pengurusan.penandatangan_id) if pengurusan.penandatangan_id else None
         if not (pengurusan.nomor_surat and pengurusan.token_verifikasi and penandatangan):
             raise Invalid(DATA_BELUM_LENGKAP)
-        at = pengurusan.selesai_at or now()
-        kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
-        surat = build_surat(
-            session, pengurusan, base_url, nomor=pengurusan.nomor_surat, token=pengurusan.token_verifikasi, at=at,
-            penandatangan=penandatangan,
-        )  # fmt: skip
-        if kecamatan.ttd != CaraTtd.SEGEL:
-            kecamatan = kecamatan.model_copy(update={'ttd': CaraTtd.TANPA.value})  # no passphrase to ask here
-        return sign_as(session, surat, kecamatan=kecamatan, penandatangan=penandatangan, at=at, sandi=None)
+        return _late_plan(session, pengurusan, penandatangan, base_url)
+
+
+def unduhan(nomor_pendaftaran: str, nik: str) -> tuple[int, str, str] | None:
+    """Return the application id, layanan code and nomor surat a citizen may download with this pair: a finished
+    application of a layanan marked deliverable online; None for anything else (read like an unknown pair)."""
+    with db.get().read() as session:
+        row = session.execute(
+            select(Pengurusan.id, Pengurusan.nik, Pengurusan.status, Pengurusan.nomor_surat, Layanan.kode)
+            .join(Layanan, Layanan.id == Pengurusan.layanan_id)
+            .where(Pengurusan.nomor_pendaftaran == nomor_pendaftaran, Layanan.unduh_online)
+        ).first()
+    if row is None or row.nik != nik or row.status not in wf.TERBIT or not row.nomor_surat:
+        return None
+    return row.id, row.kode, row.nomor_surat
+
+
+def late_plan(pengurusan_id: int, base_url: str) -> Rencana:
+    """Return the plan of a finished letter that was never stored, for a download without an officer."""
+    with db.get().read() as session:
+        pengurusan = session.get(Pengurusan, pengurusan_id)
+        penandatangan = session.get(Petugas, pengurusan.penandatangan_id) if pengurusan.penandatangan_id else None
+        if not (pengurusan.nomor_surat and pengurusan.token_verifikasi and penandatangan):
+            raise Invalid(DATA_BELUM_LENGKAP)
+        return _late_plan(session, pengurusan, penandatangan, base_url)
+
+
+def _late_plan(session: Session, pengurusan: Pengurusan, penandatangan: Petugas, base_url: str) -> Rencana:
+    at = pengurusan.selesai_at or now()
+    kecamatan = session.get(Kecamatan, pengurusan.kecamatan_id)
+    surat = build_surat(
+        session,
+        pengurusan,
+        base_url,
+        nomor=pengurusan.nomor_surat,
+        token=pengurusan.token_verifikasi,
+        at=at,
+        penandatangan=penandatangan,
+    )
+    if kecamatan.ttd != CaraTtd.SEGEL:
+        kecamatan = kecamatan.model_copy(update={'ttd': CaraTtd.TANPA.value})  # no passphrase to ask here
+    return sign_as(session, surat, kecamatan=kecamatan, penandatangan=penandatangan, at=at, sandi=None)
 
 
 def completion_plan(
@@ -169,23 +202,27 @@ def verifikasi(token: object) -> SuratTerdaftar | None:
                 Petugas.nama,
                 Petugas.jabatan,
                 Pengurusan.status,
+                Surat.penandatangan_nama,
+                Surat.penandatangan_jabatan,
             )
             .join(Layanan, Layanan.id == Pengurusan.layanan_id)
             .join(Kecamatan, Kecamatan.id == Pengurusan.kecamatan_id)
             .outerjoin(Petugas, Petugas.id == Pengurusan.penandatangan_id)
+            .outerjoin(Surat, Surat.pengurusan_id == Pengurusan.id)
             .where(Pengurusan.token_verifikasi == token, Pengurusan.status.in_(wf.TERBIT))
         ).first()
     if row is None or not row[0] or row[3] is None:
         return None
-    nomor, layanan_nama, nama, selesai_at, kecamatan_nama, penandatangan_nama, jabatan, status = row
+    nomor, layanan_nama, nama, selesai_at, kecamatan_nama, penandatangan_nama, jabatan, status, *tersimpan = row
+    nama_surat, jabatan_surat_ = tersimpan  # as the stored letter prints them (a.n., Plt.), when it is stored
     return SuratTerdaftar(
         nomor,
         layanan_nama,
         mask_name(nama),
         to_wib(selesai_at).date(),
         kecamatan_nama,
-        penandatangan_nama or '-',
-        jabatan_penandatangan(jabatan or '', kecamatan_nama),
+        nama_surat or penandatangan_nama or '-',
+        jabatan_surat_ or jabatan_penandatangan(jabatan or '', kecamatan_nama),
         Status(status),
     )
 

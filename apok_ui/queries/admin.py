@@ -82,6 +82,7 @@ class PetugasRow:
     aktif: bool
     wajib_ganti_password: bool
     terkunci: bool  # some address or device is blocked from logging in as this officer (their trusted devices are not)
+    pangkat_golongan: str = ''
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,7 @@ def _petugas_row(p: Petugas, kecamatan_nama: str | None, locked: bool) -> Petuga
         p.aktif,
         p.wajib_ganti_password,
         locked,
+        pangkat_golongan=p.pangkat_golongan,
     )
 
 

@@ -55,6 +55,7 @@ class DataPetugas:
     kecamatan_id: int | None
     jabatan: str = ''
     pelaksana: str = ''
+    pangkat_golongan: str = ''  # printed under the signer's name, e.g. 'Pembina Tk. I, IV/b'
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,12 @@ def _clean_petugas(data: DataPetugas) -> dict:
     except InvalidValue as error:
         errors['jabatan'] = str(error)
         jabatan = ''
+    try:
+        values['pangkat_golongan'] = check_text(
+            data.pangkat_golongan, field='Pangkat/golongan', max_len=60, required=False
+        )
+    except InvalidValue as error:
+        errors['pangkat_golongan'] = str(error)
     if errors:
         raise invalid(errors, 'Periksa kembali data petugas yang ditandai.')
     base = akses.PELAKSANA_RE.sub('', jabatan).strip() or peran.label

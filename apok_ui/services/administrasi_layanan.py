@@ -19,7 +19,7 @@ from models.layanan import DataLayanan, InvalidLayanan, clean_layanan
 from models.tables import LayananKecamatan
 
 FIELDS = ('kode', 'nama', 'deskripsi', 'persyaratan', 'isian', 'tahapan', 'sla_hari_kerja', 'kode_klasifikasi')
-FIELDS += ('template', 'ukuran_kertas', 'aktif')
+FIELDS += ('template', 'ukuran_kertas', 'aktif', 'unduh_online')
 
 
 def templates() -> frozenset[str]:

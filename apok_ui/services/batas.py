@@ -30,6 +30,7 @@ MB_PER_ADDRESS_PER_MINUTE = 600  # 60 submissions of 10 MB each
 SUBMISSIONS_PER_NIK_PER_DAY = 5
 MB = 1024 * 1024
 LOOKUPS_PER_IP_PER_MINUTE = 10
+DOWNLOADS_PER_IP_PER_MINUTE = 10  # Unduh surat from Lacak: as many as look-ups, counted on their own
 _MAX_KEYS = 50_000  # beyond this many addresses, forget the idle ones (memory stays bounded under a flood)
 
 
@@ -81,6 +82,7 @@ _per_device = Jendela(SUBMISSIONS_PER_DEVICE_PER_MINUTE, 60)
 _per_address = Jendela(SUBMISSIONS_PER_ADDRESS_PER_MINUTE, 60)
 _bytes_per_address = Jendela(MB_PER_ADDRESS_PER_MINUTE * MB, 60)
 _lookups = Jendela(LOOKUPS_PER_IP_PER_MINUTE, 60)
+_downloads = Jendela(DOWNLOADS_PER_IP_PER_MINUTE, 60)
 PER_DEVICE = 'Terlalu banyak permohonan dari perangkat ini. Tunggu 1 menit, lalu kirim lagi.'
 PER_ADDRESS = 'Jaringan ini sedang mengirim terlalu banyak permohonan. Tunggu 1 menit, lalu kirim lagi.'
 
@@ -128,7 +130,13 @@ def check_lookup(ip: str) -> None:
         raise Dibatasi('Terlalu banyak pencarian dari perangkat atau jaringan ini. Tunggu 1 menit, lalu coba lagi.')
 
 
+def check_download(ip: str) -> None:
+    """Count a letter download from Lacak from this address, or raise Dibatasi when it made too many in a minute."""
+    if not _downloads.take(ip or '-'):
+        raise Dibatasi('Terlalu banyak unduhan dari perangkat atau jaringan ini. Tunggu 1 menit, lalu coba lagi.')
+
+
 def reset() -> None:
     """Forget every per-device and per-address count (a fresh start, e.g. between tests)."""
-    for window in (_per_device, _per_address, _bytes_per_address, _lookups):
+    for window in (_per_device, _per_address, _bytes_per_address, _lookups, _downloads):
         window.reset()

@@ -29,8 +29,15 @@ def set_cara_ttd(*, actor: Actor, kecamatan_id: int, cara: str, ip: str = '') ->
     def act(session: Session, admin: Petugas) -> None:
         kecamatan = _kecamatan(session, kecamatan_id)
         kecamatan.ttd = cara
-        audit(session, 'ttd_cara', petugas=admin, objek=f'kecamatan:{kecamatan_id}', ip=ip, detail=cara,
-              kecamatan_id=kecamatan_id)  # fmt: skip
+        audit(
+            session,
+            'ttd_cara',
+            petugas=admin,
+            objek=f'kecamatan:{kecamatan_id}',
+            ip=ip,
+            detail=cara,
+            kecamatan_id=kecamatan_id,
+        )
 
     admin_action(actor, Kelola.KECAMATAN, 'ttd_cara', f'kecamatan:{kecamatan_id}', act)
 
@@ -42,10 +49,23 @@ def install_segel(*, actor: Actor, kecamatan_id: int, p12: bytes, sandi: str, ip
 
     def act(session: Session, admin: Petugas) -> InfoSertifikat:
         _kecamatan(session, kecamatan_id)
-        _store(session, 'segel', info, p12, sandi_enc=rahasia.encrypt(sandi, letter_folder().parent),
-               kecamatan_id=kecamatan_id)  # fmt: skip
-        audit(session, 'ttd_segel', petugas=admin, objek=f'kecamatan:{kecamatan_id}', ip=ip,
-              detail=f'{info.subjek} · {info.sidik[:16]}', kecamatan_id=kecamatan_id)  # fmt: skip
+        _store(
+            session,
+            'segel',
+            info,
+            p12,
+            sandi_enc=rahasia.encrypt(sandi, letter_folder().parent),
+            kecamatan_id=kecamatan_id,
+        )
+        audit(
+            session,
+            'ttd_segel',
+            petugas=admin,
+            objek=f'kecamatan:{kecamatan_id}',
+            ip=ip,
+            detail=f'{info.subjek} · {info.sidik[:16]}',
+            kecamatan_id=kecamatan_id,
+        )
         return info
 
     return admin_action(actor, Kelola.KECAMATAN, 'ttd_segel', f'kecamatan:{kecamatan_id}', act)
@@ -60,8 +80,15 @@ def install_personal(*, actor: Actor, petugas_id: int, p12: bytes, sandi: str, i
         if petugas is None:
             raise NotFound('Petugas tidak ditemukan.')
         _store(session, 'personal', info, p12, petugas_id=petugas_id, kecamatan_id=petugas.kecamatan_id)
-        audit(session, 'ttd_personal', petugas=admin, objek=f'petugas:{petugas_id}', ip=ip,
-              detail=f'{info.subjek} · {info.sidik[:16]}', kecamatan_id=petugas.kecamatan_id)  # fmt: skip
+        audit(
+            session,
+            'ttd_personal',
+            petugas=admin,
+            objek=f'petugas:{petugas_id}',
+            ip=ip,
+            detail=f'{info.subjek} · {info.sidik[:16]}',
+            kecamatan_id=petugas.kecamatan_id,
+        )
         return info
 
     return admin_action(actor, Kelola.PETUGAS, 'ttd_personal', f'petugas:{petugas_id}', act)
@@ -158,7 +185,7 @@ def _store(
             sertifikat_pem=info.pem,
             p12=p12,
             sandi_enc=sandi_enc,
-        )  # fmt: skip
+        )
     )
 
 

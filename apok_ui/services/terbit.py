@@ -12,7 +12,7 @@ from sqlmodel import Session
 from apok_ui import db
 from apok_ui.events import Perubahan
 from apok_ui.services import keputusan
-from apok_ui.services.common import Actor
+from apok_ui.services.common import Actor, audit
 from apok_ui.services.errors import Invalid
 from models import Pengurusan, Petugas, Surat
 from models import workflow as wf
@@ -86,3 +86,17 @@ def _record(session: Session, pengurusan_id: int, surat: BerkasSurat, at: dateti
             dibuat_at=at,
         )
     )
+
+
+def record_download(*, pengurusan_id: int, ip: str = '') -> None:
+    """Record in the audit log that the citizen downloaded the letter from Lacak (who is known only by the pair)."""
+    with db.get().write() as session:
+        pengurusan = session.get(Pengurusan, pengurusan_id)
+        audit(
+            session,
+            'surat_diunduh',
+            objek=f'pengurusan:{pengurusan_id}',
+            ip=ip,
+            detail='Unduh surat dari Lacak',
+            kecamatan_id=pengurusan.kecamatan_id if pengurusan else None,
+        )

@@ -3,14 +3,23 @@ who signed, and whether the certificate is a demonstration one."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from apok_ui.ttd.sertifikat import DEMO_PENANDA
 
+T = TypeVar('T')
 logger = logging.getLogger(__name__)
+# pyHanko logs every untrusted or broken signature as a warning with its traceback; a dropped file is the public's
+# input, not an operator's problem, so only its errors reach the log.
+logging.getLogger('pyhanko').setLevel(logging.ERROR)
+logging.getLogger('pyhanko_certvalidator').setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class HasilTtd:
 def check_signature(pdf: bytes, akar_pem: list[str]) -> HasilTtd:
     """Return the state of the first signature of a PDF, validated against these trusted roots (PEM)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -47,7 +56,7 @@ def check_signature(pdf: bytes, akar_pem: list[str]) -> HasilTtd:
         return HasilTtd(ada=False)
     context = ValidationContext(trust_roots=[_load_pem(pem) for pem in akar_pem], allow_fetching=False)
     try:
-        status = validate_pdf_signature(signatures[0], context)
+        status = _run_alone(lambda: async_validate_pdf_signature(signatures[0], context))
     except Exception as error:  # a damaged signature counts as not intact, whatever pyHanko trips over
         logger.info('a signature could not be validated: %s', type(error).__name__)
         return HasilTtd(ada=True)
@@ -62,6 +71,17 @@ def check_signature(pdf: bytes, akar_pem: list[str]) -> HasilTtd:
         demo=DEMO_PENANDA in str(organisasi),
         waktu=status.signer_reported_dt,
     )
+
+
+def _run_alone(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Return the coroutine's result from an event loop of its own (in a helper thread if this one runs a loop):
+    pyHanko's validator is asynchronous, APOK calls it from worker threads."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 def _load_pem(pem: str):
