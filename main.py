@@ -90,7 +90,7 @@ def start(settings: Settings) -> None:
         print('APOK: seeding demo data (first start only, about 20 s)…', flush=True)
         seed_demo()
     if settings.demo:
-        cli.print_demo_logins()
+        cli.print_demo_logins(address=settings.base_url)  # the address this server is reached at, its port included
     auth.configure(
         Batas(diam=settings.session_idle_minutes * 60, usia=settings.session_max_hours * 3600),
         https=settings.base_url.startswith('https://'),
@@ -109,12 +109,14 @@ def start(settings: Settings) -> None:
     if not SIMULATED:  # the test suite re-runs this file per test: frozen objects would pile up there
         gc.freeze()
         gc.set_threshold(50_000, 20, 10)
+    secret = settings.resolve_storage_secret()  # a missing or weak secret stops the start here, in one line
+    cli.warn_at_start(settings)  # e.g. a production server whose letters' QR codes would point at itself
     ui.run(
         host=settings.host,
         port=settings.port,
         title='APOK',
         language='id',
-        storage_secret=settings.resolve_storage_secret(),
+        storage_secret=secret,
         reconnect_timeout=settings.reconnect_timeout,
         session_middleware_kwargs={
             'max_age': 12 * 3600,

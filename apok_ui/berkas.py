@@ -56,12 +56,24 @@ def jenis_text(jenis: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else f'{", ".join(names[:-1])} atau {names[-1]}'
 
 
+def ukuran_text(ukuran: int) -> str:
+    """Return a file size as '120 KB' or '2,4 MB'."""
+    if ukuran < 1024 * 1024:
+        return f'{max(1, round(ukuran / 1024))} KB'
+    return f'{ukuran / (1024 * 1024):.1f} MB'.replace('.', ',')
+
+
+def too_big(ukuran: int, max_bytes: int) -> str:
+    """Return the refusal of a file over the limit, with both sizes: 'Berkas 7,1 MB; maksimal 5 MB.'"""
+    return f'Berkas {ukuran_text(ukuran)}; maksimal {max_bytes // (1024 * 1024)} MB.'
+
+
 def check_size(ukuran: int, *, max_bytes: int) -> None:
     """Raise BerkasError when an upload of this many bytes is empty or over the limit (before reading it)."""
     if ukuran <= 0:
         raise BerkasError('Berkas kosong.')
     if ukuran > max_bytes:
-        raise BerkasError(f'Berkas terlalu besar (maksimal {max_bytes // (1024 * 1024)} MB).')
+        raise BerkasError(too_big(ukuran, max_bytes))
 
 
 def display_name(nama: str) -> str:

@@ -6,11 +6,14 @@ Bad arguments get one clear line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
+import ipaddress
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from apok_ui import berkas, data_files, db, services
 from apok_ui.config import Settings, SettingsError
@@ -85,11 +88,33 @@ def open_database(settings: Settings) -> db.Database:
     return database
 
 
-def print_demo_logins(out=sys.stdout) -> None:
-    """Print the demo officers' logins."""
-    print(f'\nDemo logins (password for all: {DEMO_PASSWORD}) — open http://localhost:8080/login', file=out)
+def print_demo_logins(out=sys.stdout, *, address: str = 'http://localhost:8080') -> None:
+    """Print the demo officers' logins and where to log in (the server's own address, APOK_BASE_URL)."""
+    print(f'\nDemo logins (password for all: {DEMO_PASSWORD}) — open {address}/login', file=out)
     for login in demo_logins():
         print(f'  {login.nip}  {login.peran:<10}  {login.kecamatan}', file=out)
+
+
+def loopback_warning(settings: Settings) -> str | None:
+    """Return the start-up warning of a production server whose APOK_BASE_URL is a loopback address (the letters'
+    QR codes would send every phone to itself), or None."""
+    host = (urlsplit(settings.base_url).hostname or '').lower()
+    loopback = host == 'localhost' or host.endswith('.localhost')
+    with contextlib.suppress(ValueError):  # a name, not an address
+        loopback = loopback or ipaddress.ip_address(host).is_loopback
+    if settings.development or not loopback:
+        return None
+    return (
+        f'warning: APOK_BASE_URL is {settings.base_url}, a loopback address: the QR codes of printed letters will not '
+        "open on anyone else's phone; set APOK_BASE_URL to the public address (e.g. https://apok.batam.go.id)"
+    )
+
+
+def warn_at_start(settings: Settings, out=sys.stderr) -> None:
+    """Print what an operator should fix before citizens rely on this server (one line each)."""
+    warning = loopback_warning(settings)
+    if warning:
+        print(warning, file=out, flush=True)
 
 
 def _demo(_args: argparse.Namespace, _settings: Settings) -> int:

@@ -9,12 +9,36 @@ WARNING = '#ef6c00'
 
 PAGE = 'w-full max-w-screen-lg mx-auto p-3 sm:p-6 gap-4'
 TAP = 'min-h-[44px]'  # tap targets of at least 44 px on phones
+LINK = 'inline-flex items-center min-h-[44px] min-w-[44px]'  # a text link as big as a tap target
+
+
+# Quasar's own small controls, grown to 44 px without moving what is around them (SPEC §4): the clear button of
+# a field, the pager's numbers, a chip's remover; an error under a field keeps its distance from the next field.
+CSS = """
+.q-field__focusable-action { min-width: 44px; min-height: 44px; justify-content: center; }
+.q-pagination .q-btn { min-width: 44px !important; min-height: 44px; }
+.q-chip__icon--remove { box-sizing: content-box; padding: 13px; margin: -13px -13px -13px -4px; }
+.q-field--with-bottom { padding-bottom: 24px; }
+.q-field__bottom { line-height: 1.2; }
+"""
+# Every toast at the top, one at a time: a bottom toast covered Disetujui / Ditolak (and the phone's tab bar) for
+# seconds, and an old red one stayed on screen beside the success that followed it. Quasar replaces a toast of the
+# same group in place; NiceGUI's ui.notify hands its options to Quasar.Notify.create, wrapped here once per page.
+TOASTS = """<script>
+document.addEventListener('DOMContentLoaded', () => {
+  const create = Quasar.Notify.create.bind(Quasar.Notify);
+  Quasar.Notify.create = (options) =>
+    create(Object.assign({}, options, {position: 'top', group: 'apok', badgeClass: 'hidden'}));
+});
+</script>"""
 
 
 def apply() -> None:
-    """Set the colours for the current page."""
+    """Set the colours, the tap-target sizes and the toasts for the current page."""
     from nicegui import ui
 
     ui.colors(
         primary=PRIMARY, secondary=SECONDARY, accent=ACCENT, positive=POSITIVE, negative=NEGATIVE, warning=WARNING
     )
+    ui.add_css(CSS)
+    ui.add_head_html(TOASTS)

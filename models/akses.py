@@ -24,6 +24,9 @@ CAMAT_SUDAH_ADA = (
     'Kecamatan ini sudah memiliki Camat aktif. Nonaktifkan Camat lama, atau tandai petugas ini sebagai Plt./Plh. Camat.'
 )
 WATCHERS = (Peran.CAMAT, Peran.SEKCAM)  # who watches the kecamatan's work live (SPEC: the Camat, and the Sekcam)
+SETUJUI_MASSAL = (Peran.SEKCAM, Peran.CAMAT)  # who may approve several applications at once (Setujui beberapa)
+MASSAL_MAX = 50  # at most this many in one batch: each is its own transaction, the officer waits for all
+HANYA_SEKCAM_CAMAT = 'Setujui beberapa sekaligus hanya untuk Sekretaris Camat dan Camat.'
 PELAKSANA = {'Plt.': 'Pelaksana Tugas', 'Plh.': 'Pelaksana Harian'}  # the prefixes of an acting official's jabatan
 PELAKSANA_RE = re.compile(rf'^\s*({"|".join(p.rstrip(".") for p in PELAKSANA)})\b\.?', re.IGNORECASE)
 
@@ -96,6 +99,12 @@ def actions_for(
 def may_watch(officer_peran: Peran, officer_kecamatan_id: int | None) -> bool:
     """Return whether an officer may open the live Monitoring of their kecamatan (the Camat and the Sekcam)."""
     return officer_peran in WATCHERS and officer_kecamatan_id is not None
+
+
+def massal_refusal(officer_peran: Peran) -> str | None:
+    """Return why an officer may not approve several applications at once, or None (the Sekcam and the Camat may;
+    each application is still checked on its own)."""
+    return None if officer_peran in SETUJUI_MASSAL else HANYA_SEKCAM_CAMAT
 
 
 def may_verify(officer_peran: Peran, officer_kecamatan_id: int | None) -> bool:

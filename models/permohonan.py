@@ -18,7 +18,7 @@ from models.validasi import (
     normalize_email,
     normalize_phone,
 )
-from models.waktu import format_tanggal, today_wib
+from models.waktu import format_tanggal, parse_tanggal, today_wib
 
 JENIS_KELAMIN = ('Laki-laki', 'Perempuan')
 AGAMA = ('Islam', 'Kristen', 'Katolik', 'Hindu', 'Buddha', 'Konghucu', 'Kepercayaan')
@@ -27,8 +27,6 @@ PILIHAN = {'jenis_kelamin': JENIS_KELAMIN, 'agama': AGAMA, 'status_perkawinan': 
 TANPA_KABAR = 'tidak'  # the form's choice "Tidak perlu": no message about the application
 # Column widths of models.tables.Pengurusan that a typed value must fit.
 MAX_NAMA, MAX_TEMPAT_LAHIR = 100, 60
-ISO_DATE_RE = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}')
-DMY_DATE_RE = re.compile(r'([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})')
 
 # The applicant fields an Admin may correct in a revision, with their labels.
 FIELD_LABELS = {
@@ -152,6 +150,10 @@ def clean_isian(values: dict[str, Any], spec: list[dict]) -> tuple[dict[str, Any
     return clean, errors
 
 
+# What people write around an amount: a leading 'Rp' / 'Rp.' and a trailing ',-' or ',00' (no cents in rupiah).
+RUPIAH_RE = re.compile(r'^\s*rp\.?\s*|,(?:-|0{1,2})\s*$', re.IGNORECASE)
+
+
 def _check_isian(raw: str, item: dict) -> str:
     label, jenis = item['label'], item.get('jenis', 'teks')
     if not raw:
@@ -159,7 +161,7 @@ def _check_isian(raw: str, item: dict) -> str:
             raise InvalidValue(f'{label} wajib diisi.')
         return ''
     if jenis == 'angka':
-        digits = raw.replace('.', '').replace(',', '')
+        digits = re.sub(r'[.,\s]', '', RUPIAH_RE.sub('', raw))  # 'Rp 1.500.000,-' is 1500000, as is '1.500.000'
         if not re.fullmatch(r'[0-9]{1,15}', digits):
             raise InvalidValue(f'{label} harus berupa angka.')
         return digits
@@ -200,16 +202,11 @@ def _check_birth_date(text: str | date, *, today: date | None) -> date:
 
 
 def _parse_date(text: str, label: str) -> date:
-    """Return the date of '2000-12-31' (a date picker) or '31-12-2000' / '31/12/2000' (typed by hand)."""
+    """Return the date of '31/12/2000' (the date field), '31-12-2000' or '2000-12-31' (models.waktu.parse_tanggal)."""
     try:
-        if ISO_DATE_RE.fullmatch(text):
-            return date.fromisoformat(text)
-        if match := DMY_DATE_RE.fullmatch(text):
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
+        return parse_tanggal(text)
     except ValueError:
-        pass
-    raise InvalidValue(f'{label} harus berupa tanggal (contoh: 31-12-2000).')
+        raise InvalidValue(f'{label} harus berupa tanggal (contoh: 31/12/2000).') from None
 
 
 def _check_choice(text: str, name: str) -> str:

@@ -40,6 +40,13 @@ def check_nip(value: str) -> str:
     return nip
 
 
+def normalize_nip(value: str) -> str:
+    """Return a login name as it is stored and compared: a NIP typed as letters print it ('19800101 200501 1 011')
+    without its spaces; any other name (the superadmin's) only trimmed."""
+    compact = re.sub(r'\s', '', value or '')
+    return compact if compact.isdigit() else (value or '').strip()
+
+
 def normalize_nik(value: str) -> str:
     """Return a NIK as it is stored and compared: without spaces ('2171 0117 0890 0002' is '2171011708900002')."""
     return re.sub(r'\s', '', value or '')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,21 @@ BULAN = (
     'November',
     'Desember',
 )
+
+
+ISO_DATE_RE = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}')
+DMY_DATE_RE = re.compile(r'([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})')
+
+
+def parse_tanggal(text: str) -> date:
+    """Return the date of '2000-12-31' (ISO) or '31/12/2000', '31-12-2000' (as people write it); raise ValueError."""
+    text = (text or '').strip()
+    if ISO_DATE_RE.fullmatch(text):
+        return date.fromisoformat(text)
+    if match := DMY_DATE_RE.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    raise ValueError(f'not a date: {text!r}')
 
 
 def now() -> datetime:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from models.label import LabelledEnum
@@ -56,6 +56,7 @@ class Aksi(StrEnum):
     CETAK = 'dicetak'
     SERAHKAN = 'diserahkan'
     BATALKAN = 'dibatalkan'
+    KOREKSI = 'dikoreksi'  # a wrong hand-over undone by the Admin (KOREKSI_SERAHKAN): the letter is ready again
 
 
 class Pelaku(StrEnum):
@@ -114,10 +115,13 @@ RULES: dict[Aksi, Rule] = {
         Rule(Aksi.BATALKAN, frozenset({Status.DIAJUKAN}), Pelaku.PEMOHON, only_untouched=True),
         Rule(Aksi.CETAK, TERBIT, Pelaku.ADMIN),
         Rule(Aksi.SERAHKAN, frozenset({Status.SELESAI}), Pelaku.ADMIN),
+        Rule(Aksi.KOREKSI, frozenset({Status.DISERAHKAN}), Pelaku.ADMIN, keterangan_wajib=True),
     )
 }
 
-OFFICER_ACTIONS = (Aksi.SETUJUI, Aksi.TOLAK, Aksi.REVISI, Aksi.CETAK, Aksi.SERAHKAN)
+OFFICER_ACTIONS = (Aksi.SETUJUI, Aksi.TOLAK, Aksi.REVISI, Aksi.CETAK, Aksi.SERAHKAN, Aksi.KOREKSI)
+# How long after a hand-over the Admin may still undo it (a slip, the wrong receiver); later it stands for good.
+KOREKSI_SERAHKAN = timedelta(hours=24)
 PEMOHON_ACTIONS = (Aksi.PERBAIKI, Aksi.BATALKAN)
 
 
@@ -182,7 +186,17 @@ def next_posisi(aksi: Aksi, posisi: Posisi) -> Posisi:
         status = Status.DIBATALKAN
     elif aksi is Aksi.SERAHKAN:
         status = Status.DISERAHKAN
+    elif aksi is Aksi.KOREKSI:
+        status = Status.SELESAI
     return Posisi(status, tahap, posisi.tahapan, posisi.tersentuh or aksi in OFFICER_ACTIONS)
+
+
+def koreksi_refusal(diserahkan_at: datetime | None, at: datetime) -> str | None:
+    """Return why a hand-over may no longer be undone (KOREKSI_SERAHKAN has passed since it), or None when it may."""
+    if diserahkan_at is not None and at - diserahkan_at > KOREKSI_SERAHKAN:
+        hours = int(KOREKSI_SERAHKAN.total_seconds() // 3600)
+        return f'Penyerahan hanya dapat dikoreksi dalam {hours} jam; penyerahan ini sudah lewat batas itu.'
+    return None
 
 
 def completes(aksi: Aksi, posisi: Posisi) -> bool:

@@ -35,6 +35,8 @@ SEMUA = 'semua'
 STATUS = {SEMUA: 'Semua status', 'aktif': 'Aktif', 'nonaktif': 'Nonaktif'}
 PELAKSANA = {'': 'Definitif'} | {prefix: f'{prefix} ({nama})' for prefix, nama in akses.PELAKSANA.items()}
 DIBLOKIR = 'Ada alamat atau perangkat yang diblokir masuk sebagai petugas ini; perangkat tepercayanya tetap bisa.'
+# Room for a NIP typed as letters print it, '19800101 200501 1 011' (services.administrasi drops the spaces).
+NIP_PROPS = 'outlined inputmode=numeric maxlength=24 hint="18 angka; spasi boleh"'
 T = TypeVar('T')
 Refresh = Callable[[], Awaitable[None]]
 
@@ -170,7 +172,7 @@ def _form(officer: Officer, kecamatan: dict[int, str], row: PetugasRow | None, r
     with dispose_on_close(ui.dialog()) as dialog, ui.card().classes('w-full max-w-lg gap-2'):
         ui.label('Ubah Petugas' if row else 'Tambah Petugas').classes('text-lg font-semibold')
         fields = {
-            'nip': ui.input('NIP', value=row.nip if row else '').props('outlined inputmode=numeric maxlength=18'),
+            'nip': ui.input('NIP', value=row.nip if row else '').props(NIP_PROPS),
             'nama': ui.input('Nama', value=row.nama if row else '').props('outlined'),
             'peran': ui.select(
                 {p.value: p.label for p in Peran}, label='Peran', value=row.peran.value if row else 'admin'

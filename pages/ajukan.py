@@ -12,6 +12,7 @@ from apok_ui.components.form_pemohon import FormPemohon
 from apok_ui.components.frame import public_frame
 from apok_ui.queries import publik as queries_publik
 from apok_ui.queries.publik import KecamatanPublik, LayananPublik
+from apok_ui.services.permohonan import BELUM_SETUJU
 from models.layanan import KODE_LAYANAN_RE
 
 PERNYATAAN = (
@@ -21,7 +22,6 @@ PERNYATAAN = (
     'perubahannya, dengan pidana penjara paling lama 12 tahun dan/atau denda paling banyak Rp12.000.000.000,00.'
 )
 SETUJU = 'Saya menyatakan data dan berkas yang saya kirim benar, dan memahami sanksinya.'
-BELUM_SETUJU = 'Centang pernyataan ini untuk mengirim permohonan.'
 
 
 async def page(kode: str) -> None:
@@ -32,7 +32,7 @@ async def page(kode: str) -> None:
         if layanan is None:
             _not_found()
             return
-        ui.link('‹ Semua layanan', '/').classes('text-sm')
+        ui.link('‹ Semua layanan', '/').classes(f'text-sm {theme.LINK}')
         ui.label(layanan.nama).classes('text-xl font-semibold leading-tight')
         ui.label(f'Perkiraan selesai: {layanan.sla_hari_kerja} hari kerja setelah berkas lengkap.').classes(
             'text-sm text-gray-600'
@@ -83,6 +83,7 @@ class _Ajukan:
             ui.label(PERNYATAAN).classes('text-sm')
             self.setuju = ui.checkbox(SETUJU).classes('font-medium').mark('setuju')
             self.setuju_error = ui.label(BELUM_SETUJU).classes('text-negative text-sm').props('role=alert')
+            self.setuju_error.mark('error-pernyataan')
             self.setuju_error.set_visibility(False)
             self.setuju.on_value_change(lambda e: self.setuju_error.set_visibility(False) if e.value else None)
 
@@ -93,11 +94,7 @@ class _Ajukan:
                 return
             self._say(None)
             self.form.clear_errors()
-            if not self.setuju.value:
-                self.setuju_error.set_visibility(True)
-                self._say(BELUM_SETUJU)
-                _scroll_to(self.setuju)
-                return
+            self.setuju_error.set_visibility(False)
             self.kirim.disable()
             self.kirim.props('loading')
             try:
@@ -110,10 +107,16 @@ class _Ajukan:
                     uploads=self.form.uploads(),
                     ip=self.ip,
                     perangkat=self.perangkat,
+                    pernyataan=bool(self.setuju.value),
                 )
             except services.Invalid as error:
+                # Every wrong field at once, the declaration included: nobody should need a second Kirim to learn
+                # of the rest.
                 self._say(f'{error} Ada {len(error.errors)} isian yang perlu diperbaiki.')
-                _scroll_to(self.form.show_errors(error.errors))
+                self.setuju_error.set_visibility('pernyataan' in error.errors)
+                _scroll_to(
+                    self.form.show_errors(error.errors) or (self.setuju if 'pernyataan' in error.errors else None)
+                )
             except services.ServiceError as error:
                 self._say(str(error))
             finally:
@@ -167,7 +170,7 @@ def hasil_card(nomor: str, layanan: LayananPublik) -> None:
         ui.button(
             'Lacak permohonan', icon='travel_explore', on_click=lambda: ui.navigate.to(lacak_link(nomor))
         ).classes(f'w-full {theme.TAP}')
-        ui.link('Kembali ke Beranda', '/').classes('text-sm')
+        ui.link('Kembali ke Beranda', '/').classes(f'text-sm {theme.LINK}')
 
 
 def _scroll_to(element: ui.element | None) -> None:

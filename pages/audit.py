@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 
 from nicegui import run, ui
 from starlette.responses import RedirectResponse
@@ -13,13 +12,14 @@ from apok_ui.components.admin_frame import admin_frame
 from apok_ui.components.aksi import busy
 from apok_ui.components.guard import officer_page, still_allowed
 from apok_ui.components.read_view import ReadView
+from apok_ui.components.tanggal_input import tanggal_input
 from apok_ui.queries import admin as queries_admin
 from apok_ui.queries.admin import AuditFilter, AuditRow, Halaman
 from apok_ui.queries.workspace import Officer
 from apok_ui.services import ServiceError
 from apok_ui.services import administrasi as admin
 from models.akses import Kelola
-from models.waktu import format_waktu
+from models.waktu import format_waktu, parse_tanggal
 
 SEMUA = 'semua'
 
@@ -52,10 +52,13 @@ async def page() -> RedirectResponse | None:
             _select('Petugas', pilihan.petugas, 'petugas_id', state, lambda: reload(), search=True)
             _select('Aksi', pilihan.aksi, 'aksi', state, lambda: reload())
             _select('Kecamatan', pilihan.kecamatan, 'kecamatan_id', state, lambda: reload())
+            ui.input('Nomor Pendaftaran', on_change=lambda e: set_nomor(e.value)).props(
+                'outlined clearable debounce=400 placeholder="BTK-2611-00042"'
+            ).classes('w-52').mark('saring-nomor')
             for name, label in (('dari', 'Dari tanggal'), ('sampai', 'Sampai tanggal')):
-                ui.input(label, on_change=lambda e, n=name: set_date(n, e.value)).props(
-                    'outlined dense type=date stack-label'
-                ).classes('w-40').mark(f'saring-{name}')
+                tanggal_input(label, on_change=lambda e, n=name: set_date(n, e.value)).classes('w-48').mark(
+                    f'saring-{name}'
+                )
             export = ui.button('Ekspor CSV', icon='download', on_click=lambda: download()).props('outline no-caps')
             export.classes(theme.TAP).mark('ekspor')
 
@@ -78,11 +81,15 @@ async def page() -> RedirectResponse | None:
             if await still_allowed(Kelola.AUDIT, officer):
                 await daftar.show()
 
+        async def set_nomor(value: str | None) -> None:
+            state['filter'] = replace(state['filter'], nomor=(value or '').strip() or None)
+            await reload()
+
         async def set_date(name: str, value: str | None) -> None:
             try:
-                day = date.fromisoformat(value) if value else None
+                day = parse_tanggal(value) if value else None
             except ValueError:
-                return
+                return  # still being typed
             state['filter'] = replace(state['filter'], **{name: day})
             await reload()
 
@@ -126,7 +133,7 @@ def _select(label: str, options: dict, name: str, state: dict, changed, *, searc
         ui.select(
             {SEMUA: f'Semua {label.lower()}', **options}, label=label, value=SEMUA, on_change=change, with_input=search
         )
-        .props('outlined dense')
+        .props('outlined')
         .classes('min-w-[180px]')
         .mark(f'saring-{name}')
     )
@@ -143,4 +150,5 @@ def _row(row: AuditRow) -> None:
         ip = f' · IP {row.ip}' if row.ip else ''
         ui.label(f'{who}{place}{ip}').classes('text-sm')
         if row.objek or row.detail:
-            ui.label(' · '.join(x for x in (row.objek, row.detail) if x)).classes('text-sm text-gray-600 break-all')
+            text = ' · '.join(x for x in (row.objek_label, row.detail) if x)
+            ui.label(text).classes('text-sm text-gray-600 break-words').mark(f'objek-{row.id}')

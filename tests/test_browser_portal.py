@@ -49,7 +49,7 @@ def fill_form(page, tmp_path: Path) -> None:
         ('NIK', data.nik),
         ('Nama lengkap', data.nama),
         ('Tempat lahir', data.tempat_lahir),
-        ('Tanggal lahir', '1990-08-17'),
+        ('Tanggal lahir', '17/08/1990'),
         ('Pekerjaan', data.pekerjaan),
         ('Alamat', data.alamat),
         ('RT', '4'),
@@ -57,7 +57,7 @@ def fill_form(page, tmp_path: Path) -> None:
         ('No HP (WhatsApp)', '0812 3456 7890'),
         ('Email (opsional)', data.email),
         ('Keperluan', 'Keringanan biaya sekolah anak'),
-        ('Penghasilan per bulan (Rp)', '1.500.000'),
+        ('Penghasilan per bulan (Rp)', 'Rp 1.500.000'),
     ):
         type_into(page.get_by_label(label, exact=True), value)
     choose(page, 'Jenis kelamin', 'Laki-laki')

@@ -85,7 +85,7 @@ def test_every_status_has_one_colour_shared_by_the_officers_chip_and_lacak():
 def test_every_riwayat_action_has_one_look_and_steps_outside_the_chain_a_name():
     assert set(status_chip.LANGKAH) == set(Aksi)
     outside = {aksi for aksi, look in status_chip.LANGKAH.items() if look.nama}
-    assert outside == {Aksi.AJUKAN, Aksi.PERBAIKI, Aksi.BATALKAN, Aksi.CETAK, Aksi.SERAHKAN}
+    assert outside == {Aksi.AJUKAN, Aksi.PERBAIKI, Aksi.BATALKAN, Aksi.CETAK, Aksi.SERAHKAN, Aksi.KOREKSI}
 
 
 # --- lewat SLA -------------------------------------------------------------------------------------------------

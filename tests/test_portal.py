@@ -158,7 +158,7 @@ WRONG = [
     ('tempat_lahir', '', 'Tempat lahir wajib diisi (minimal 2 huruf).'),
     ('tempat_lahir', 'B' * 61, 'Tempat lahir terlalu panjang (maksimal 60 karakter).'),
     ('tanggal_lahir', '', 'Tanggal lahir wajib diisi.'),
-    ('tanggal_lahir', 'kemarin', 'Tanggal lahir harus berupa tanggal (contoh: 31-12-2000).'),
+    ('tanggal_lahir', 'kemarin', 'Tanggal lahir harus berupa tanggal (contoh: 31/12/2000).'),
     ('tanggal_lahir', '2999-01-01', 'Tanggal lahir tidak valid.'),
     ('pekerjaan', '', 'Pekerjaan wajib diisi.'),
     ('pekerjaan', 'x' * 61, 'Pekerjaan terlalu panjang (maksimal 60 karakter).'),
@@ -219,19 +219,23 @@ async def test_extra_fields_of_other_kinds_are_checked_too(user: User) -> None:
     await upload_all(user, 'SKAW')
     await send(user)
     assert (
-        field(user, 'isian.tanggal_meninggal').error == 'Tanggal meninggal harus berupa tanggal (contoh: 31-12-2000).'
+        field(user, 'isian.tanggal_meninggal').error == 'Tanggal meninggal harus berupa tanggal (contoh: 31/12/2000).'
     )
     assert stored() == []
 
 
-async def test_place_missing_berkas_and_statement_are_each_named(user: User) -> None:
+async def test_the_first_kirim_of_an_empty_form_names_every_error_at_once_the_statement_included(user: User) -> None:
     await open_form(user)
     user.find(marker='kirim').click()
     await seen(user, 'Centang pernyataan ini untuk mengirim permohonan.')
-    await send(user)
     assert field(user, 'kecamatan').error == 'Pilih kecamatan dari daftar.'
+    assert field(user, 'nik').error == 'NIK wajib diisi.'
     await seen(user, 'Surat pengantar RT/RW wajib diunggah.')
     await seen(user, 'Kartu Keluarga wajib diunggah.')
+    summary = next(iter(user.find(marker='pesan').elements)).text
+    assert int(summary.split('Ada ')[1].split()[0]) >= 20  # every field, berkas and the statement in one answer
+    await send(user)
+    assert field(user, 'kecamatan').error == 'Pilih kecamatan dari daftar.'
     choose(user, 'kecamatan', 'Sekupang')
     await send(user)
     assert field(user, 'kelurahan').error == 'Pilih kelurahan di kecamatan yang dipilih.'

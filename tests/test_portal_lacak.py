@@ -112,7 +112,7 @@ async def test_a_rejection_shows_its_reason_and_the_perbaikan_goes_back_to_the_a
     await seen(user, 'Foto KTP buram, unggah ulang.')
     user.find('Perbaiki Data dan Berkas').click()
     await seen(user, 'Kirim Perbaikan')
-    assert field(user, 'nama').value == 'Budi Santoso' and field(user, 'tanggal_lahir').value == '1990-08-17'
+    assert field(user, 'nama').value == 'Budi Santoso' and field(user, 'tanggal_lahir').value == '17/08/1990'
     await seen(user, 'Berkas saat ini: ktp.pdf')
     type_into(user, 'alamat', 'Jl. Raja Ali Haji No. 9')
     user.find(marker='ganti-ktp').click()

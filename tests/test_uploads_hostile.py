@@ -37,7 +37,7 @@ from tests.waiting import seen, unseen
 
 pytestmark = pytest.mark.usefixtures('fresh_limits')
 WRONG_TYPE = 'Jenis berkas tidak diterima; unggah PDF, JPG atau PNG.'
-TOO_BIG = 'Berkas terlalu besar (maksimal 5 MB).'
+TOO_BIG = 'Berkas 50,0 MB; maksimal 5 MB.'  # both sizes, in the words of a clerk
 BOMB = 'Gambar terlalu besar (resolusi berlebihan).'
 BAD_NAME = 'Nama berkas tidak valid; ganti nama berkas lalu unggah lagi.'
 EXE = (

@@ -1,6 +1,7 @@
 """The workflow table: every role × every state × every action, allowed and refused (SPEC §3)."""
 
 import itertools
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -36,6 +37,8 @@ def expected_allowed(peran: Peran | None, aksi: Aksi, p: Posisi) -> bool:
         return peran is Peran.ADMIN and p.status in wf.TERBIT
     if aksi is Aksi.SERAHKAN:
         return peran is Peran.ADMIN and p.status is Status.SELESAI
+    if aksi is Aksi.KOREKSI:  # a wrong hand-over undone (within KOREKSI_SERAHKAN, checked by koreksi_refusal)
+        return peran is Peran.ADMIN and p.status is Status.DISERAHKAN
     return False
 
 
@@ -75,6 +78,13 @@ def test_approving_a_revision_restarts_the_chain_at_stage_one():
 def test_perbaikan_returns_to_the_admin_and_hand_over_finishes():
     assert wf.next_posisi(Aksi.PERBAIKI, Posisi(Status.DITOLAK, 0, CHAIN)) == Posisi(Status.DIAJUKAN, 0, CHAIN)
     assert wf.next_posisi(Aksi.SERAHKAN, Posisi(Status.SELESAI, 3, CHAIN)).status is Status.DISERAHKAN
+
+
+def test_a_corrected_hand_over_is_ready_again_and_only_within_the_set_time():
+    assert wf.next_posisi(Aksi.KOREKSI, Posisi(Status.DISERAHKAN, 3, CHAIN)).status is Status.SELESAI
+    handed = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    assert wf.koreksi_refusal(handed, handed + wf.KOREKSI_SERAHKAN) is None
+    assert '24 jam' in wf.koreksi_refusal(handed, handed + wf.KOREKSI_SERAHKAN + timedelta(seconds=1))
 
 
 def test_a_shorter_chain_completes_after_its_own_last_stage():

@@ -17,7 +17,7 @@ from typing import Any
 from nicegui import events, ui
 
 from apok_ui import berkas, theme
-from apok_ui.berkas import BerkasError, Unggahan, display_name, jenis_text
+from apok_ui.berkas import BerkasError, Unggahan, display_name, jenis_text, too_big, ukuran_text
 from apok_ui.components.unggah import Upload
 from apok_ui.queries.publik import Persyaratan
 from models.jenis_berkas import CONTENT_TYPE, SEMUA_JENIS
@@ -42,11 +42,8 @@ HEADER = """
 CSS = '.apok-upload .q-uploader__list { min-height: 0; padding: 0; } .apok-upload { max-height: none; }'
 
 
-def ukuran_text(ukuran: int) -> str:
-    """Return a file size as '120 KB' or '2,4 MB'."""
-    if ukuran < 1024 * 1024:
-        return f'{max(1, round(ukuran / 1024))} KB'
-    return f'{ukuran / (1024 * 1024):.1f} MB'.replace('.', ',')
+# What the picker tells of each file it refused (Quasar's rejected entries): why, and how big it was.
+REJECTED = '(entries) => emit(entries.map(e => ({alasan: e.failedPropValidation, ukuran: e.file.size})))'
 
 
 class BerkasInput:
@@ -69,7 +66,7 @@ class BerkasInput:
             ui.label(rule).classes('text-xs text-gray-600')
             with ui.row().classes('w-full items-center no-wrap gap-2 rounded bg-green-50 px-2') as self.chosen:
                 ui.icon('check_circle', color='positive').classes('text-xl')
-                self.name_label = ui.label().classes('flex-1 min-w-0 truncate text-sm')
+                self.name_label = ui.label().classes('flex-1 min-w-0 text-sm break-all line-clamp-2')
                 self.ganti = (
                     ui.button('Ganti', icon='swap_horiz', on_click=self._ganti)
                     .props('flat no-caps')
@@ -81,7 +78,7 @@ class BerkasInput:
                     auto_upload=True,
                     max_file_size=max_bytes,
                     on_upload=_weakly(self._received),
-                    on_rejected=self._rejected,
+                    on_rejected=lambda: None,  # REJECTED says which rule the file broke
                 )
                 .props(
                     f'accept="{",".join(ACCEPT[j] for j in item.jenis)}" flat bordered color=blue-1 text-color=primary'
@@ -89,6 +86,7 @@ class BerkasInput:
                 .classes('w-full apok-upload')
                 .mark(f'upload-{item.kode}')
             )
+            self.uploader.on('rejected', self._rejected, js_handler=REJECTED)
             self.uploader.add_slot('header', HEADER)
             self.uploader.add_slot('list', '')
             self.error = ui.label().classes('text-negative text-sm').props('role=alert').mark(f'error-{item.kode}')
@@ -134,11 +132,15 @@ class BerkasInput:
             self.uploader.reset()
             self.set_error(message)
 
-    def _rejected(self) -> None:
-        self.set_error(
-            f'Berkas tidak diterima: jenis harus {jenis_text(self.item.jenis)}, ukuran maksimal '
-            f'{self.max_bytes // (1024 * 1024)} MB.'
-        )
+    def _rejected(self, event: events.GenericEventArguments) -> None:
+        """Say which rule the picked file broke: '7,1 MB; maksimal 5 MB', or the types this requirement takes."""
+        entries = event.args if isinstance(event.args, list) else []
+        entry = entries[0] if entries and isinstance(entries[0], dict) else {}
+        ukuran = entry.get('ukuran')
+        if entry.get('alasan') == 'max-file-size' and isinstance(ukuran, int):
+            self.set_error(too_big(ukuran, self.max_bytes))
+        else:
+            self.set_error(f'Berkas tidak diterima: jenis berkas harus {jenis_text(self.item.jenis)}.')
 
     def _show_chosen(self, text: str) -> None:
         self.name_label.set_text(text)

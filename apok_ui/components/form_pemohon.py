@@ -15,6 +15,7 @@ from apok_ui.berkas import Unggahan
 from apok_ui.components.form_berkas import CSS as UPLOAD_CSS
 from apok_ui.components.form_berkas import BerkasInput
 from apok_ui.components.isian_input import isian_input
+from apok_ui.components.tanggal_input import tanggal_input
 from apok_ui.queries.publik import Isian, KecamatanPublik, LayananPublik
 from models.kabar import Kanal
 from models.permohonan import PILIHAN, TANPA_KABAR, DataPemohon
@@ -124,7 +125,7 @@ class FormPemohon:
             self._input('nik', 'NIK', awal, hint='16 angka pada KTP', props='inputmode=numeric autocomplete=off')
             self._input('nama', 'Nama lengkap', awal, props='autocomplete=name')
             self._input('tempat_lahir', 'Tempat lahir', awal)
-            self._input('tanggal_lahir', 'Tanggal lahir', awal, props='type=date stack-label')
+            self._field('tanggal_lahir', tanggal_input('Tanggal lahir', awal.tanggal_lahir))
             self._choice('jenis_kelamin', 'Jenis kelamin', awal)
             self._choice('agama', 'Agama', awal)
             self._input('pekerjaan', 'Pekerjaan', awal, hint='contoh: Karyawan Swasta')

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from nicegui import ui
 
+from apok_ui.components.tanggal_input import tanggal_input
+
 
 def isian_input(label: str, value: str, jenis: str = 'teks', pilihan: Sequence[str] = ()) -> ui.element:
     """Return an outlined input for a field of this kind (models.layanan.JENIS_ISIAN): a list when it has choices,
@@ -13,7 +15,7 @@ def isian_input(label: str, value: str, jenis: str = 'teks', pilihan: Sequence[s
     if pilihan or jenis == 'pilihan':
         return ui.select(list(pilihan), label=label, value=value or None).props('outlined')
     if jenis == 'tanggal':
-        return ui.input(label, value=value).props('outlined type=date stack-label')
+        return tanggal_input(label, value)
     if jenis == 'teks_panjang':
         return ui.textarea(label, value=value).props('outlined autogrow rows=3')
     if jenis == 'angka':

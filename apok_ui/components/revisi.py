@@ -11,6 +11,7 @@ from nicegui import ui
 from apok_ui import theme
 from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, show_error
 from apok_ui.components.isian_input import isian_input
+from apok_ui.components.tanggal_input import tampil
 from apok_ui.queries.detail import Detail
 from apok_ui.services import Invalid, ServiceError
 from models.permohonan import FIELD_LABELS, PILIHAN
@@ -19,8 +20,9 @@ from models.tables import KETERANGAN_MAX
 Save = Callable[[dict[str, Any], str], Awaitable[ServiceError | None]]
 
 
-def _text(value: object) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value or '')
+def _text(value: object, jenis: str = 'teks') -> str:
+    """Return a stored value as its field shows it (a date as dd/mm/yyyy, like the date field)."""
+    return tampil(value) if isinstance(value, date) or jenis == 'tanggal' else str(value or '')
 
 
 def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
@@ -49,7 +51,7 @@ def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
                 inputs[name].mark(f'revisi-{name}')
             for item in d.isian_spec:
                 key = f'isian.{item["kode"]}'
-                value = d.isian.get(item['kode'], '')
+                value = _text(d.isian.get(item['kode'], ''), item.get('jenis', 'teks'))
                 inputs[key] = isian_input(item['label'], value, item.get('jenis', 'teks'), item.get('pilihan') or ())
                 inputs[key].classes('w-full').mark(f'revisi-{key}')
         alasan = (
@@ -89,11 +91,12 @@ def _changes(d: Detail, inputs: dict[str, ui.element]) -> dict[str, Any]:
     """Return only what the Admin changed: applicant fields by name, extra fields under 'isian'."""
     changes: dict[str, Any] = {}
     isian: dict[str, str] = {}
+    jenis = {item['kode']: item.get('jenis', 'teks') for item in d.isian_spec}
     for key, element in inputs.items():
         new = str(element.value or '').strip()
         if key.startswith('isian.'):
             kode = key.removeprefix('isian.')
-            if new != str(d.isian.get(kode, '')):
+            if new != _text(d.isian.get(kode, ''), jenis.get(kode, 'teks')):
                 isian[kode] = new
         elif new != _text(d.pemohon[key]):
             changes[key] = new

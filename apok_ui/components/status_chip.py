@@ -41,6 +41,7 @@ LANGKAH = {
     Aksi.CETAK: Tampilan('Dicetak', 'secondary', 'Cetak'),
     Aksi.SERAHKAN: Tampilan('Diserahkan', 'secondary', 'Penyerahan'),
     Aksi.BATALKAN: Tampilan('Dibatalkan', 'grey-7', 'Pembatalan'),
+    Aksi.KOREKSI: Tampilan('Dikoreksi', 'warning', 'Koreksi penyerahan'),
 }
 MENUNGGU = Tampilan('Menunggu', 'grey-6')  # a stage still to come
 

@@ -13,13 +13,15 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import aliased
+from sqlmodel import Session
 
 from apok_ui import db
 from apok_ui.queries.workspace import petugas_with_kecamatan
 from apok_ui.services import login_throttle
-from models import AuditLog, Kecamatan, Kelurahan, Layanan, Peran, Petugas
+from models import AuditLog, Berkas, Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas
 from models.layanan import DataLayanan
 from models.tables import LayananKecamatan
+from models.validasi import format_nip, mask_name, normalize_nomor_pendaftaran
 from models.waktu import as_utc, format_waktu, now, start_of_wib_day, to_wib
 
 PAGE_SIZE = 20
@@ -54,6 +56,8 @@ AUDIT_AKSI = {
     'pesan_batal': 'Pesan dibatalkan',
 }
 CSV_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
+CSV_BATCH = 1000  # rows read, and their objects named, at a time
+KIND_LABEL = {'kecamatan': 'Kecamatan', 'kelurahan': 'Kelurahan', 'layanan': 'Layanan'}
 
 T = TypeVar('T')
 
@@ -119,6 +123,7 @@ class AuditFilter:
     kecamatan_id: int | None = None
     dari: date | None = None
     sampai: date | None = None
+    nomor: str | None = None  # a Nomor Pendaftaran: the entries about that application and its berkas
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,7 @@ class AuditRow:
     objek: str
     ip: str
     detail: str
+    objek_label: str = ''  # the object as people know it: Nomor Pendaftaran and masked name, officer's name and NIP
 
 
 def petugas_list(
@@ -256,11 +262,12 @@ def layanan_kecamatan(layanan_id: int) -> dict[int, bool]:
 def audit_list(filter: AuditFilter, *, page: int = 1, page_size: int = PAGE_SIZE) -> Halaman[AuditRow]:
     """Return one page of the audit log, newest first."""
     page_size, page = max(1, min(page_size, MAX_PAGE_SIZE)), max(1, page)
-    conditions = _audit_conditions(filter)
     with db.get().read() as session:
+        conditions = _audit_conditions(filter, session)
         total = session.execute(select(func.count()).select_from(AuditLog).where(*conditions)).scalar_one()
         rows = session.execute(_audit_select(conditions).limit(page_size).offset((page - 1) * page_size)).all()
-    return Halaman([_audit_row(*r) for r in rows], total, page, page_size)
+        labels = _objek_labels(session, [r[0].objek for r in rows])
+    return Halaman([_audit_row(*r, labels=labels) for r in rows], total, page, page_size)
 
 
 def audit_aksi_options() -> dict[str, str]:
@@ -274,13 +281,19 @@ def audit_csv(filter: AuditFilter) -> bytes:
     """Return the filtered audit log as CSV for spreadsheets (UTF-8 with BOM; cells never start a formula)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(['Waktu (WIB)', 'Aksi', 'Kode aksi', 'Petugas', 'NIP', 'Kecamatan', 'Objek', 'IP', 'Detail'])
+    writer.writerow(
+        ['Waktu (WIB)', 'Aksi', 'Kode aksi', 'Petugas', 'NIP', 'Kecamatan', 'Objek', 'Kode objek', 'IP', 'Detail']
+    )
     with db.get().read() as session:
-        for r in session.execute(_audit_select(_audit_conditions(filter)).execution_options(yield_per=1000)):
-            row = _audit_row(*r)
-            cells = [format_waktu(row.waktu), row.aksi_label, row.aksi, row.petugas_nama, row.nip]
-            cells += [row.kecamatan_nama, row.objek, row.ip, row.detail]
-            writer.writerow([_csv_cell(c) for c in cells])
+        conditions = _audit_conditions(filter, session)
+        result = session.execute(_audit_select(conditions).execution_options(yield_per=CSV_BATCH))
+        for batch in result.partitions(CSV_BATCH):
+            labels = _objek_labels(session, [r[0].objek for r in batch])
+            for r in batch:
+                row = _audit_row(*r, labels=labels)
+                cells = [format_waktu(row.waktu), row.aksi_label, row.aksi, row.petugas_nama, row.nip]
+                cells += [row.kecamatan_nama, row.objek_label, row.objek, row.ip, row.detail]
+                writer.writerow([_csv_cell(c) for c in cells])
     return '\ufeff'.encode() + out.getvalue().encode()
 
 
@@ -305,8 +318,10 @@ def _petugas_row(p: Petugas, kecamatan_nama: str | None, locked: bool) -> Petuga
     )
 
 
-def _audit_conditions(filter: AuditFilter) -> list[ColumnElement[bool]]:
+def _audit_conditions(filter: AuditFilter, session: Session) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    if filter.nomor:
+        conditions.append(AuditLog.objek.in_(_objek_of_nomor(session, filter.nomor)))
     if filter.petugas_id is not None:
         conditions.append(AuditLog.petugas_id == filter.petugas_id)
     if filter.aksi:
@@ -331,7 +346,53 @@ def _audit_select(conditions: list[ColumnElement[bool]]):
     )
 
 
-def _audit_row(log: AuditLog, petugas_nama: str | None, kecamatan_nama: str | None) -> AuditRow:
+def _objek_of_nomor(session: Session, nomor: str) -> list[str]:
+    """Return the audit objects of one application: itself and each of its berkas (none when the number is unknown)."""
+    pengurusan_id = session.execute(
+        select(Pengurusan.id).where(Pengurusan.nomor_pendaftaran == normalize_nomor_pendaftaran(nomor))
+    ).scalar()
+    if pengurusan_id is None:
+        return []
+    berkas = session.execute(select(Berkas.id).where(Berkas.pengurusan_id == pengurusan_id)).scalars().all()
+    return [f'pengurusan:{pengurusan_id}', *(f'berkas:{b}' for b in berkas)]
+
+
+def _objek_labels(session: Session, objek: list[str]) -> dict[str, str]:
+    """Return how people know the objects of some audit rows ('pengurusan:1801' is 'BTK-2611-00042 · B*** S******',
+    'petugas:50' is 'Rina Lubis (NIP 19850101 201001 1 002)'), read in one query per kind of object."""
+    ids: dict[str, set[int]] = {}
+    for value in objek:
+        kind, _, raw = (value or '').partition(':')
+        if raw.isdigit():
+            ids.setdefault(kind, set()).add(int(raw))
+    owner = dict(
+        session.execute(select(Berkas.id, Berkas.pengurusan_id).where(Berkas.id.in_(ids.get('berkas', ())))).all()
+    )
+    labels = _pengurusan_labels(session, ids.get('pengurusan', set()) | set(owner.values()))
+    labels |= {
+        f'berkas:{b}': f'Berkas {labels[f"pengurusan:{p}"]}' for b, p in owner.items() if f'pengurusan:{p}' in labels
+    }
+    rows = session.execute(
+        select(Petugas.id, Petugas.nama, Petugas.nip).where(Petugas.id.in_(ids.get('petugas', ())))
+    ).all()
+    labels |= {f'petugas:{i}': f'{nama} (NIP {format_nip(nip)})' for i, nama, nip in rows}
+    for kind, model in (('kecamatan', Kecamatan), ('kelurahan', Kelurahan), ('layanan', Layanan)):
+        rows = session.execute(select(model.id, model.nama).where(model.id.in_(ids.get(kind, ())))).all()
+        labels |= {f'{kind}:{i}': f'{KIND_LABEL[kind]} {nama}' for i, nama in rows}
+    return labels
+
+
+def _pengurusan_labels(session: Session, ids: set[int]) -> dict[str, str]:
+    """Return 'pengurusan:ID' → 'Nomor Pendaftaran · masked name' (never the name itself: the log is exported)."""
+    rows = session.execute(
+        select(Pengurusan.id, Pengurusan.nomor_pendaftaran, Pengurusan.nama).where(Pengurusan.id.in_(ids))
+    ).all()
+    return {f'pengurusan:{i}': f'{nomor} · {mask_name(nama)}' for i, nomor, nama in rows}
+
+
+def _audit_row(
+    log: AuditLog, petugas_nama: str | None, kecamatan_nama: str | None, *, labels: dict[str, str] | None = None
+) -> AuditRow:
     return AuditRow(
         log.id,
         as_utc(log.waktu),
@@ -343,6 +404,7 @@ def _audit_row(log: AuditLog, petugas_nama: str | None, kecamatan_nama: str | No
         log.objek,
         log.ip,
         log.detail,
+        (labels or {}).get(log.objek, log.objek),
     )
 
 

@@ -258,6 +258,8 @@ def _riwayat(steps) -> tuple[Kejadian, ...]:
             lines.append(Kejadian(waktu, 'Surat dicetak, siap diambil', '', 'positif'))
         elif aksi == wf.Aksi.SERAHKAN:
             lines.append(Kejadian(waktu, 'Surat diserahkan', '', 'positif'))
+        elif aksi == wf.Aksi.KOREKSI:
+            lines.append(Kejadian(waktu, 'Catatan penyerahan dikoreksi; surat siap diambil', '', 'netral'))
         elif aksi == wf.Aksi.BATALKAN:
             lines.append(Kejadian(waktu, 'Dibatalkan oleh pemohon', '', 'netral'))
     return tuple(lines)

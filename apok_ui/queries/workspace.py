@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, case, func, select, text
 from sqlmodel import Session
 
 from apok_ui import db
-from models import Kecamatan, Layanan, Pengurusan, Peran, Petugas, Status, Tab
+from models import Kecamatan, Layanan, Pengurusan, Peran, Petugas, Riwayat, Status, Tab
 from models import workflow as wf
 from models.pencarian import Jenis, classify
-from models.waktu import now
+from models.waktu import as_utc, now
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -55,6 +55,9 @@ class QueueRow:
     version: int
     overdue: bool
     peran_menunggu: str | None = None
+    jumlah_cetak: int = 0  # a letter never printed is handed over only after a second question
+    diserahkan_at: datetime | None = None  # a hand-over may be corrected for a while (models.workflow.KOREKSI_SERAHKAN)
+    alasan_revisi: str = ''  # why a later stage sent it back (status revisi), shown on the card
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,9 @@ def queue(
                 Pengurusan.version,
                 Layanan.sla_hari_kerja,
                 Pengurusan.peran_menunggu,
+                Pengurusan.jumlah_cetak,
+                Pengurusan.diserahkan_at,
+                _revisi_reason(),
             )
             .join(Layanan, Layanan.id == Pengurusan.layanan_id)
             .where(*conditions)
@@ -177,6 +183,9 @@ def queue(
             r[11],
             wf.lewat_sla(r[10], r[4], r[12], at),
             r[13],
+            r[14],
+            as_utc(r[15]) if r[15] else None,
+            r[16] or '',
         )
         for r in result
     ]
@@ -203,6 +212,65 @@ def layanan_list() -> list[LayananInfo]:
             )
         ).all()
     return [LayananInfo(*row) for row in rows]
+
+
+def _revisi_reason() -> ColumnElement[str]:
+    """Return, for an application sent back for revision, the keterangan of that rejection (NULL otherwise): one
+    probe of the Riwayat index per row of the page, only for the rows in revisi."""
+    latest = (
+        select(Riwayat.keterangan)
+        .where(Riwayat.pengurusan_id == Pengurusan.id, Riwayat.aksi == wf.Aksi.TOLAK.value)
+        .order_by(Riwayat.id.desc())
+        .limit(1)
+        .correlate(Pengurusan)
+        .scalar_subquery()
+    )
+    return case((Pengurusan.status == Status.REVISI.value, latest), else_=None)
+
+
+@dataclass(frozen=True)
+class Tinjauan:
+    """One application as Setujui beberapa lists it for review: what it is, who applied, what the stages before
+    said, and the version the officer reviewed."""
+
+    id: int
+    nomor_pendaftaran: str
+    layanan_nama: str
+    nama: str
+    version: int
+    catatan: tuple[tuple[str, str], ...]  # (role label, keterangan) of this round's approvals before, oldest first
+
+
+def batch_review(kecamatan_id: int, ids: list[int]) -> list[Tinjauan]:
+    """Return the applications chosen for a batch approval, in the order chosen, with the keterangan of this
+    round's earlier approvals (the Admin's and the Kasi's); ids of another kecamatan are left out."""
+    if not ids:
+        return []
+    with db.get().read() as session:
+        rows = session.execute(
+            select(
+                Pengurusan.id,
+                Pengurusan.nomor_pendaftaran,
+                Layanan.nama,
+                Pengurusan.nama,
+                Pengurusan.version,
+            )
+            .join(Layanan, Layanan.id == Pengurusan.layanan_id)
+            .where(Pengurusan.id.in_(ids), Pengurusan.kecamatan_id == kecamatan_id)
+        ).all()
+        steps = session.execute(
+            select(Riwayat.pengurusan_id, Riwayat.aksi, Riwayat.peran, Riwayat.keterangan)
+            .where(Riwayat.pengurusan_id.in_(ids))
+            .order_by(Riwayat.pengurusan_id, Riwayat.id)
+        ).all()
+    catatan: dict[int, list[tuple[str, str]]] = {}
+    for pengurusan_id, aksi, peran, keterangan in steps:
+        if aksi != wf.Aksi.SETUJUI.value:  # a submission, rejection or revision starts the round again
+            catatan[pengurusan_id] = []
+        elif keterangan:
+            catatan.setdefault(pengurusan_id, []).append((Peran(peran).label if peran else '', keterangan))
+    found = {r[0]: Tinjauan(*r, tuple(catatan.get(r[0], ()))) for r in rows}
+    return [found[i] for i in ids if i in found]
 
 
 def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:

@@ -5,6 +5,8 @@ from apok_ui.services.administrasi import create_petugas
 from apok_ui.services.common import Actor
 from apok_ui.services.errors import Forbidden, Invalid, NotFound, ServiceError, Stale
 from apok_ui.services.keputusan import approve, hand_over, record_print, reject, revise
+from apok_ui.services.koreksi import correct_hand_over
+from apok_ui.services.massal import HasilMassal, approve_many
 from apok_ui.services.permohonan import Pendaftaran, cancel, resubmit, submit
 from apok_ui.services.petugas import (
     LoginRefused,
@@ -18,6 +20,7 @@ from apok_ui.services.referensi import seed_reference
 __all__ = [
     'Actor',
     'Forbidden',
+    'HasilMassal',
     'Invalid',
     'LoginRefused',
     'Masuk',
@@ -26,8 +29,10 @@ __all__ = [
     'ServiceError',
     'Stale',
     'approve',
+    'approve_many',
     'authenticate',
     'cancel',
+    'correct_hand_over',
     'change_password',
     'create_petugas',
     'hand_over',

@@ -42,6 +42,9 @@ class _Tersimpan:
     info: berkas.BerkasInfo
 
 
+BELUM_SETUJU = 'Centang pernyataan ini untuk mengirim permohonan.'
+
+
 def submit(
     *,
     layanan_kode: str,
@@ -52,16 +55,19 @@ def submit(
     at: datetime | None = None,
     ip: str | None = None,
     perangkat: str | None = None,
+    pernyataan: bool = True,
 ) -> Pendaftaran:
     """Register a new application with its berkas; it waits for the Admin of its kecamatan.
 
-    Every wrong field, missing berkas and bad choice of kecamatan is reported at once. A submission from the public
-    portal passes the client's `ip` and its browser's id (`perangkat`): then the abuse limits of
-    apok_ui.services.batas apply.
+    Every wrong field, missing berkas, bad choice of kecamatan and an unticked declaration (`pernyataan`, the
+    portal's checkbox) is reported at once. A submission from the public portal passes the client's `ip` and its
+    browser's id (`perangkat`): then the abuse limits of apok_ui.services.batas apply.
     """
     at = at or now()
     with db.get().read() as session:
         layanan, kecamatan, errors = _check_target(session, layanan_kode, kecamatan_id, kelurahan_id)
+    if not pernyataan:
+        errors['pernyataan'] = BELUM_SETUJU
     clean, field_errors = _clean(data, layanan)
     checked, upload_errors = _check_uploads(layanan, uploads, require_all=True)
     errors |= field_errors | upload_errors

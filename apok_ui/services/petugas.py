@@ -17,7 +17,7 @@ from apok_ui.services.common import Actor, audit, load_actor
 from apok_ui.services.errors import Forbidden, Invalid
 from apok_ui.services.sesi import keep_sesi
 from models import Petugas
-from models.validasi import InvalidValue, check_nip
+from models.validasi import InvalidValue, check_nip, normalize_nip
 from models.waktu import now
 
 LOGIN_FAILED = 'NIP atau password salah.'
@@ -48,7 +48,7 @@ def authenticate(*, nip: str, password: str, ip: str = '', perangkat: str = '', 
     that logged in as this officer before keeps its own limit while untrusted sources are blocked.
     """
     at = at or now()
-    nip = (nip or '').strip()[:MAX_NIP_TYPED]
+    nip = normalize_nip(nip or '')[:MAX_NIP_TYPED]  # '19800101 200501 1 011', as letters print it, is that NIP
     if len(password.encode()) > MAX_PASSWORD_BYTES:  # no guess is made, so nothing is counted
         raise LoginRefused(f'Password maksimal {MAX_PASSWORD_BYTES} byte.')
     petugas, sumber = _admit(nip, ip, perangkat, at)
@@ -57,7 +57,9 @@ def authenticate(*, nip: str, password: str, ip: str = '', perangkat: str = '', 
     if petugas is None or not matches or not petugas.aktif:
         with db.get().write() as session:
             login_throttle.prune(session, at)
-            audit(session, 'login_gagal', petugas=petugas, nip=nip[:40], ip=ip)  # its attempt stays counted
+            # The person is told only LOGIN_FAILED; the audit says why, for the administrator who is asked about it.
+            why = _failure_reason(petugas, matches)
+            audit(session, 'login_gagal', petugas=petugas, nip=nip[:40], ip=ip, detail=why)  # attempt stays counted
         raise LoginRefused(LOGIN_FAILED)
     with db.get().write() as session:
         login_throttle.forget_source(session, sumber)
@@ -65,6 +67,15 @@ def authenticate(*, nip: str, password: str, ip: str = '', perangkat: str = '', 
         device = 'perangkat tepercaya' if sumber.perangkat_kunci else 'perangkat baru'
         audit(session, 'login_ok', petugas=petugas, nip=nip[:40], ip=ip, detail=device)
     return Masuk(petugas.id, petugas.sesi_versi, petugas.wajib_ganti_password, token)
+
+
+def _failure_reason(petugas: Petugas | None, matches: bool) -> str:
+    """Return why a login failed, as the audit log says it (never shown to the person logging in)."""
+    if petugas is None:
+        return 'NIP tidak terdaftar'
+    if not matches:
+        return 'password salah'
+    return 'akun nonaktif'
 
 
 def _admit(nip: str, ip: str, perangkat: str, at: datetime) -> tuple[Petugas | None, login_throttle.Sumber]:
