@@ -13,7 +13,7 @@ from apok_ui.components import page_build, unggah
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo
 from apok_ui.logging_setup import configure as configure_logging
-from apok_ui.notifikasi import pengirim
+from apok_ui.notifikasi import kabar, pengirim, tugas
 from apok_ui.printing import cetak
 from apok_ui.printing import render as printing
 from apok_ui.routes import berkas as berkas_route
@@ -27,6 +27,7 @@ from pages import (
     administrasi_layanan_form,
     administrasi_pesan,
     administrasi_petugas,
+    administrasi_templat,
     ajukan,
     audit,
     beranda,
@@ -67,6 +68,7 @@ def wire_pages() -> None:
     _page('/admin/sistem/kecamatan')(administrasi_kecamatan.page)  # /admin/sistem/kecamatan
     _page('/admin/sistem/audit')(audit.page)  # /admin/sistem/audit
     _page('/admin/sistem/pesan')(administrasi_pesan.page)  # /admin/sistem/pesan
+    _page('/admin/sistem/pesan/templat')(administrasi_templat.page)  # /admin/sistem/pesan/templat?jenis=…
     _page('/')(beranda.page)  # /
     _page('/ajukan/{kode}')(ajukan.page)  # /ajukan/{kode}
     _page('/lacak')(lacak.page)  # /lacak
@@ -84,6 +86,7 @@ def start(settings: Settings) -> None:
     events.install()  # every committed change, from any process, reaches this process's pages once, in order
     events_pg.install(database.engine)  # with PostgreSQL, other processes' commits wake this one at once
     pengirim.install(settings)  # the message queue goes out over SMTP / the WhatsApp gateway, from any process
+    tugas.install()  # committed changes become citizens' messages, and away officers get digests
     shared_reads.install()  # open pages of a kecamatan share their reads between two changes
     live.install()  # one subscriber per process fans changes out to the open pages (after shared_reads)
     if settings.demo and not count_petugas():
@@ -96,6 +99,7 @@ def start(settings: Settings) -> None:
         https=settings.base_url.startswith('https://'),
     )
     cetak.configure(settings.base_url)
+    kabar.configure(settings.base_url)  # the links in messages
     printing.warm_up()  # import WeasyPrint now, not when the first officer prints
     if not settings.development:  # spare developers' and the test servers' cores; production prints at once
         app.on_startup(printing.warm_up_workers)

@@ -9,6 +9,7 @@ to `/login/lanjut?kode=…`: that request trades the one-time code for the cooki
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 
 from nicegui import Client, app, run, ui
 from starlette.requests import Request
@@ -38,8 +39,20 @@ def batas() -> Batas:
     return _settings['batas']
 
 
-async def begin_session(masuk: Masuk) -> None:
-    """Open the session of a successful login on this page and send the browser to claim it."""
+def safe_next(path: str) -> str | None:
+    """Return an officer page's address to go to after the login (a digest's link), or None for anything that is
+    not plainly one of APOK's own /admin pages (an open redirect would send officers to a look-alike site)."""
+    path = (path or '').strip()
+    if len(path) > 200 or not (path == '/admin' or path.startswith(('/admin?', '/admin/'))):
+        return None
+    if '\\' in path or '//' in path or any(ord(c) < 33 for c in path):
+        return None
+    return path
+
+
+async def begin_session(masuk: Masuk, ke: str = '') -> None:
+    """Open the session of a successful login on this page and send the browser to claim it (and then to `ke`,
+    the page the officer was going to, when it is one of APOK's own)."""
     request: Request = ui.context.client.request
     kode = await run.io_bound(
         sesi_service.open_sesi,
@@ -50,10 +63,11 @@ async def begin_session(masuk: Masuk) -> None:
         perangkat=device_label(request.headers.get('user-agent', '')),
         perangkat_token=masuk.perangkat,
     )
-    ui.navigate.to(f'{CLAIM_PATH}?kode={kode}')
+    target = safe_next(ke)
+    ui.navigate.to(f'{CLAIM_PATH}?kode={kode}' + (f'&ke={quote(target, safe="")}' if target else ''))
 
 
-async def claim(request: Request, kode: str = '') -> Response:
+async def claim(request: Request, kode: str = '', ke: str = '') -> Response:
     """Trade a login's one-time code for the session cookie (GET /login/lanjut), then go to the workspace."""
     try:
         klaim = await run.io_bound(sesi_service.claim_sesi, kode=kode[:100], peramban=_browser_id(request))
@@ -62,7 +76,7 @@ async def claim(request: Request, kode: str = '') -> Response:
     # A new browser id: whatever was stored for the pre-login id (and whoever else holds that cookie) stays behind.
     request.session.clear()
     request.session['id'] = str(uuid.uuid4())
-    target = '/admin/profil?ganti=1' if klaim.wajib_ganti_password else '/admin'
+    target = '/admin/profil?ganti=1' if klaim.wajib_ganti_password else (safe_next(ke) or '/admin')
     response = RedirectResponse(target, status_code=303)
     secure = bool(_settings['https'])
     max_age = int(_settings['batas'].usia)
@@ -101,7 +115,14 @@ def to_login() -> RedirectResponse:
     """Return the way to the login for a page without a live session, saying why when its session just ended."""
     request: Request = ui.context.client.request
     reason = getattr(request.state, 'sesi_berakhir', None)
-    return RedirectResponse(f'/login?berakhir={reason.value}' if reason else '/login')
+    asked = request.url.path + (f'?{request.url.query}' if request.url.query else '')
+    target = safe_next(asked) if asked not in ('/admin', '/admin/') else None  # a digest's link survives the login
+    query = '&'.join(
+        part
+        for part in (f'berakhir={reason.value}' if reason else '', f'ke={quote(target, safe="")}' if target else '')
+        if part
+    )
+    return RedirectResponse(f'/login?{query}' if query else '/login')
 
 
 def page_session() -> int | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 from models.label import LabelledEnum
 
@@ -40,6 +40,17 @@ class Jenis(LabelledEnum):
     LUPA_NOMOR = 'lupa_nomor', 'Lupa Nomor Pendaftaran'
     TUGAS_BARU = 'tugas_baru', 'Pengurusan baru untuk petugas'
     RINGKASAN_PAGI = 'ringkasan_pagi', 'Ringkasan pagi untuk Camat dan Sekcam'
+
+
+@dataclass(frozen=True)
+class KabarPetugas:
+    """How an officer hears of new work: channel ('' none), contact and quiet hours (WIB, HH:MM)."""
+
+    kanal: str
+    no_hp: str
+    email: str
+    senyap_mulai: str
+    senyap_sampai: str
 
 
 @dataclass(frozen=True)
@@ -219,3 +230,22 @@ class _Values(dict):
 def kabar_label(kanal: str) -> str:
     """Return a person's choice of channel as a screen shows it ('' is no message at all)."""
     return Kanal(kanal).label if kanal in {k.value for k in Kanal} else 'Tidak ingin dikabari'
+
+
+def parse_jam(text: str) -> time:
+    """Return the time of 'HH:MM' (quiet hours), or raise TemplatError with a message for the person."""
+    try:
+        jam, menit = (int(part) for part in (text or '').strip().replace('.', ':').split(':'))
+        return time(jam, menit)
+    except ValueError:
+        raise TemplatError('Tulis jam sebagai JJ:MM, contoh 21:00.') from None
+
+
+def in_quiet_hours(mulai: str, sampai: str, at_wib: time) -> bool:
+    """Return whether a WIB time of day lies in the quiet hours [mulai, sampai), which may span midnight."""
+    start, end = parse_jam(mulai), parse_jam(sampai)
+    if start == end:
+        return False  # no quiet hours at all
+    if start < end:
+        return start <= at_wib < end
+    return at_wib >= start or at_wib < end

@@ -13,6 +13,7 @@ from apok_ui import auth, berkas, services, theme
 from apok_ui.components.form_berkas import release_uploads
 from apok_ui.components.form_pemohon import FormPemohon
 from apok_ui.components.frame import public_frame
+from apok_ui.components.lupa_nomor import lupa_nomor_button
 from apok_ui.components.status_chip import STATUS_COLOR
 from apok_ui.printing import unduh
 from apok_ui.queries import publik as queries_publik
@@ -69,6 +70,7 @@ class _Lacak:
             self.button = (
                 ui.button('Lacak', icon='search', on_click=self.cari).classes(f'w-full {theme.TAP}').mark('lacak-cari')
             )
+            lupa_nomor_button(ip)
         # scroll-margin keeps what is scrolled to from hiding under the fixed header
         self.area = ui.column().classes('w-full gap-4').style('scroll-margin-top: 72px')
 

@@ -15,10 +15,11 @@ from models.akses import OfficerPage
 from models.sesi import akhir_of
 
 
-async def page(berakhir: str = '') -> RedirectResponse | None:
-    """Show the login form (saying why the last session ended), or go to the workspace when already logged in."""
+async def page(berakhir: str = '', ke: str = '') -> RedirectResponse | None:
+    """Show the login form (saying why the last session ended), or go to the workspace when already logged in;
+    `ke` is the officer page asked for before the login (a digest's link to Lihat Data), opened after it."""
     if await auth.read_request_officer(ui.context.client.request) is not None:
-        return RedirectResponse(ADDRESS[OfficerPage.WORKSPACE])
+        return RedirectResponse(auth.safe_next(ke) or ADDRESS[OfficerPage.WORKSPACE])
     ip = auth.client_ip()
     perangkat = ui.context.client.request.cookies.get(DEVICE_COOKIE, '')[:100]  # a trusted device keeps its limit
     ended = akhir_of(berakhir)
@@ -58,7 +59,7 @@ async def page(berakhir: str = '') -> RedirectResponse | None:
                 return
             finally:
                 button.props(remove='loading')
-            await auth.begin_session(masuk)
+            await auth.begin_session(masuk, ke)
 
         password.on('keydown.enter', submit)
         nip.on('keydown.enter', lambda: password.run_method('focus'))

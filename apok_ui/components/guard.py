@@ -21,6 +21,7 @@ from starlette.responses import RedirectResponse
 
 from apok_ui import auth, theme
 from apok_ui.components.frame import officer_frame
+from apok_ui.notifikasi import kehadiran
 from apok_ui.queries import workspace as queries
 from apok_ui.queries.workspace import Officer
 from apok_ui.services.common import SESSION_ENDED, audit_refusal
@@ -43,6 +44,7 @@ async def officer_page(page: OfficerPage | Kelola) -> Officer | RedirectResponse
         return auth.to_login()
     refusal = refusal_of(page, officer)
     if refusal is None:
+        kehadiran.hadir(officer.id)  # an officer with a page open gets no digest of new work
         return officer
     if refusal.go_to is not None:
         return RedirectResponse(ADDRESS[refusal.go_to])

@@ -7,6 +7,7 @@ from nicegui import ui
 from apok_ui import auth, services, theme
 from apok_ui.components.aksi import busy, perform, perform_hashing, show_error, tell
 from apok_ui.components.data_panels import FIELDS, field
+from apok_ui.components.kabar_petugas import kabar_petugas
 from apok_ui.queries import sesi as queries_sesi
 from apok_ui.queries.workspace import Officer
 from apok_ui.security import PASSWORD_POLICY
@@ -35,6 +36,8 @@ def profil_panel(officer: Officer, *, ip: str, wajib_ganti: bool = False) -> Non
             field('Kecamatan', officer.kecamatan_nama)
     _ganti_password(officer, ip)
     if not wajib_ganti:
+        if officer.kecamatan_id is not None:  # the officers of a kecamatan's chain get work; the superadmin none
+            kabar_petugas(officer, ip=ip)
         sesi_aktif(officer, ip=ip)
     ui.button('Keluar', icon='logout', on_click=lambda: _keluar(officer, ip)).props(
         'outline no-caps color=negative'
