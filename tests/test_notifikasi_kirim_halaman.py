@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from nicegui.testing import User
 from sqlmodel import select
 
 from apok_ui import db
 from apok_ui.notifikasi import keadaan
 from apok_ui.notifikasi.pengirim import Pengirim
+from apok_ui.services import Forbidden, Stale
+from apok_ui.services import pesan as pesan_services
 from models import AuditLog, Peran
 from models.akses import HANYA_SUPERADMIN
 from models.kabar import Kanal
@@ -80,3 +83,26 @@ async def test_an_officer_is_refused_the_pesan_page_and_cannot_cancel(user: User
     await login_as(user, app_people, Peran.CAMAT)
     await user.open('/admin/sistem/pesan')
     await seen(user, HANYA_SUPERADMIN)
+
+
+@pytest.mark.parametrize('peran', [Peran.ADMIN, Peran.KASI, Peran.SEKCAM, Peran.CAMAT])
+def test_only_the_superadmin_may_resend_or_cancel_and_each_refusal_is_audited(people, peran):
+    (waiting,) = queue(1, Kanal.EMAIL, prefix='menunggu')
+    (cancelled,) = queue(1, Kanal.EMAIL, prefix='batal')
+    superadmin = people.of(Peran.SUPERADMIN).actor
+    pesan_services.cancel_pesan(actor=superadmin, pesan_id=pesan(cancelled).id)
+    officer = people.of(peran).actor
+    for call, kunci in ((pesan_services.cancel_pesan, waiting), (pesan_services.resend_pesan, cancelled)):
+        before = pesan(kunci)
+        with pytest.raises(Forbidden, match=HANYA_SUPERADMIN):
+            call(actor=officer, pesan_id=before.id)
+        assert pesan(kunci) == before
+    assert [r.petugas_id for r in audited('akses_ditolak')] == [officer.petugas_id] * 2
+    with pytest.raises(Stale):  # a waiting message cannot be sent "again", a cancelled one not cancelled again
+        pesan_services.resend_pesan(actor=superadmin, pesan_id=pesan(waiting).id)
+    pesan_services.resend_pesan(actor=superadmin, pesan_id=pesan(cancelled).id)
+    assert (pesan(cancelled).status, len(audited('pesan_kirim_ulang')), len(audited('pesan_batal'))) == (
+        'menunggu',
+        1,
+        1,
+    )

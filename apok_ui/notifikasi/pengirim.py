@@ -107,9 +107,12 @@ class Pengirim:
                 _table.c.kanal.in_([k.value for k in self.saluran]),
             )
             .order_by(_table.c.berikutnya, _table.c.id)
-            .limit(self.batch)
-            .with_for_update(skip_locked=True)  # PostgreSQL: rows another process is claiming are left to it
         )
+        with self.database().read() as session:  # most polls find nothing: that takes no write lock
+            if session.execute(due.limit(1)).first() is None:
+                return []
+        # PostgreSQL: rows another process is claiming this moment are left to it
+        due = due.limit(self.batch).with_for_update(skip_locked=True)
         columns = (_table.c.id, _table.c.kunci, _table.c.kanal, _table.c.tujuan, _table.c.subjek, _table.c.isi)
         with self.database().write() as session:
             rows = session.execute(
