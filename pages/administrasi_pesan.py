@@ -49,12 +49,16 @@ async def page() -> RedirectResponse | None:
                         f'text-xl {"text-positive" if ok else "text-warning"}'
                     )
                     ui.label(line).classes('text-sm break-words min-w-0')
-        ui.select(
-            {SEMUA: 'Semua status', **{s.value: s.label for s in StatusPesan}},
-            label='Status',
-            value=SEMUA,
-            on_change=lambda e: choose(e.value),
-        ).props('outlined').classes('w-full sm:w-60').mark('saring-status')
+        with ui.row().classes('w-full items-center gap-2 no-wrap'):
+            ui.select(
+                {SEMUA: 'Semua status', **{s.value: s.label for s in StatusPesan}},
+                label='Status',
+                value=SEMUA,
+                on_change=lambda e: choose(e.value),
+            ).props('outlined').classes('grow sm:grow-0 sm:w-60').mark('saring-status')
+            ui.button(icon='refresh', on_click=lambda: reload()).props('flat round').classes(theme.TAP).tooltip(
+                'Muat ulang'
+            ).mark('muat-ulang')
 
         def draw(answer: tuple[dict[StatusPesan, int], Halaman[PesanRow]]) -> None:
             jumlah, halaman = answer

@@ -270,3 +270,18 @@ def test_an_unreachable_smtp_host_is_one_line_in_the_log_and_on_the_admin_page(c
     (email_line, wa_line) = sorted(keadaan.lines(), key=lambda line: line[1])
     assert not email_line[0] and email_line[1].startswith(f'Email: bermasalah · 127.0.0.1:{port}, none · ')
     assert wa_line == (False, 'WhatsApp: tidak diatur')
+
+
+def test_starttls_is_required_when_set_and_a_server_without_it_is_one_line_not_a_send(sqlite_url):
+    (kunci,) = queue(1, Kanal.EMAIL)
+    with SmtpPeer() as smtp:  # aiosmtpd here offers no STARTTLS
+        smtp_settings = Smtp(host='127.0.0.1', port=smtp.port, user='', password='', sender=SENDER, security='starttls')
+        channel = Email(smtp_settings)
+        problem = channel.probe()
+        Pengirim(db.get, {Kanal.EMAIL: channel}).drain()
+        assert smtp.received.items == []  # never in clear text
+    assert problem == f'tidak dapat terhubung ke server email 127.0.0.1:{smtp.port}, starttls: ' + (
+        'STARTTLS extension not supported by server.'
+    )
+    row = rows()[kunci]
+    assert (row.status, row.percobaan) == ('menunggu', 1) and 'STARTTLS extension not supported' in row.jawaban
