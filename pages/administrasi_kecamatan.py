@@ -33,9 +33,13 @@ async def page() -> RedirectResponse | None:
             for row in rows:
                 _row(officer, row, daftar.show)
 
-        ui.button('Tambah Kecamatan', icon='add', on_click=lambda: _form(officer, None, daftar.show)).props(
-            'unelevated no-caps'
-        ).classes(theme.TAP)
+        with ui.row().classes('gap-2'):
+            ui.button('Tambah Kecamatan', icon='add', on_click=lambda: _form(officer, None, daftar.show)).props(
+                'unelevated no-caps'
+            ).classes(theme.TAP)
+            ui.button(
+                'Kop, TTE & nomor surat', icon='draw', on_click=lambda: ui.navigate.to('/admin/sistem/surat')
+            ).props('outline no-caps').classes(theme.TAP).mark('ke-surat-digital')
         daftar = ReadView(queries_admin.kecamatan_list, draw)
         await daftar.show()
     return None

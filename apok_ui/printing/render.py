@@ -181,6 +181,18 @@ def build_html(data: SuratData) -> str:
     )
 
 
+def preview_html(data: SuratData) -> str:
+    """Return the letter as a page a browser shows by itself (in a sandboxed iframe): the stylesheet inlined and the
+    lambang as a data: URI, since a browser may not read assets/ from disk."""
+    html = build_html(data)
+    css = (PRINT_DIR / 'surat.css').read_text(encoding='utf-8')
+    lambang = base64.b64encode((ASSETS_DIR / 'static' / 'lambang.svg').read_bytes()).decode('ascii')
+    html = html.replace(
+        f'<link rel="stylesheet" href="{ASSETS_DIR.as_uri()}/print/surat.css">', f'<style>{css}</style>'
+    )
+    return html.replace(f'{ASSETS_DIR.as_uri()}/static/lambang.svg', f'data:image/svg+xml;base64,{lambang}')
+
+
 def kop_kontak(data: SuratData) -> str:
     """Return the letterhead's second line: telephone, email and website of the kecamatan, those that are set."""
     parts = [f'Telp. {data.kecamatan_telepon}' if data.kecamatan_telepon else '']

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from models.waktu import format_tanggal, now, to_wib
+from models.waktu import as_utc, format_tanggal, now, to_wib
 
 DEMO_PENANDA = 'APOK DEMO'  # every demonstration certificate's organisation: never a BSrE one
 P12_MAX_BYTES = 64 * 1024
@@ -67,7 +67,7 @@ def info_of(cert: x509.Certificate) -> InfoSertifikat:
 
 def check_berlaku(info: InfoSertifikat, at: datetime | None = None) -> None:
     """Raise SertifikatDitolak when the certificate is expired or not yet valid at that moment."""
-    at = at or now()
+    at = as_utc(at or now())  # SQLite gives stored times back without their zone
     if at > info.berlaku_sampai:
         tanggal = format_tanggal(to_wib(info.berlaku_sampai).date())
         raise SertifikatDitolak(f'Sertifikat sudah kedaluwarsa (berlaku sampai {tanggal}).')
