@@ -11,7 +11,7 @@ from nicegui import app, run, ui
 from apok_ui import auth, bahasa, cli, data_files, errors_http, events, events_pg, headers, live, shared_reads
 from apok_ui.components import page_build, unggah
 from apok_ui.config import Settings
-from apok_ui.demo import seed_demo
+from apok_ui.demo import seed_in_background
 from apok_ui.logging_setup import configure as configure_logging
 from apok_ui.notifikasi import pengirim
 from apok_ui.printing import cetak
@@ -89,8 +89,10 @@ def start(settings: Settings) -> None:
     shared_reads.install()  # open pages of a kecamatan share their reads between two changes
     live.install()  # one subscriber per process fans changes out to the open pages (after shared_reads)
     if settings.demo and not count_petugas():
-        print('APOK: seeding demo data (first start only, about 20 s)…', flush=True)
-        seed_demo()
+        print(
+            'APOK: data demo diisi di latar belakang (hanya saat pertama); login demo sudah bisa dipakai.', flush=True
+        )
+        seed_in_background()  # the officers now, the applications in a thread that prints its progress
     if settings.demo:
         cli.print_demo_logins()
     auth.configure(

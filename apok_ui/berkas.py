@@ -112,9 +112,9 @@ def prepare(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = SEMUA_JENI
     """
     jenis, content_type = _judge(isi, max_bytes=max_bytes, allowed=allowed)
     with _refusals():
-        clean = isi if jenis == 'pdf' else berkas_pemeriksa.draw(isi, jenis)
+        clean, digest = (isi, hashlib.sha256(isi).hexdigest()) if jenis == 'pdf' else berkas_pemeriksa.draw(isi, jenis)
     check_size(len(clean), max_bytes=max_bytes)
-    return clean, BerkasInfo(jenis, content_type, len(clean), hashlib.sha256(clean).hexdigest())
+    return clean, BerkasInfo(jenis, content_type, len(clean), digest)
 
 
 async def accept(isi: bytes, *, max_bytes: int, allowed: tuple[str, ...] = SEMUA_JENIS) -> bytes:

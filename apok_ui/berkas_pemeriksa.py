@@ -44,14 +44,27 @@ _spares: list[subprocess.Popen] = []
 _memo: OrderedDict[str, bytes | None] = OrderedDict()
 
 
-def draw(isi: bytes, jenis: str) -> bytes:
-    """Return the image drawn anew by a worker, waiting for it; call from a thread, not the event loop."""
-    return _recall(isi) or _queue(isi, jenis).result()
+def draw(isi: bytes, jenis: str) -> tuple[bytes, str]:
+    """Return the image drawn anew by a worker and the drawing's SHA-256, waiting for it; call from a thread.
+
+    Kirim's check: the form's bytes are a drawing already, found by the one digest that is also stored with it.
+    """
+    digest = hashlib.sha256(isi).hexdigest()
+    known = _recall(isi, digest)
+    if known is isi:
+        return isi, digest
+    clean = known or _queue(isi, jenis).result()
+    return clean, hashlib.sha256(clean).hexdigest()
 
 
 async def draw_async(isi: bytes, jenis: str) -> bytes:
-    """Return the image drawn anew by a worker; the event loop serves everyone else meanwhile."""
-    return _recall(isi) or await asyncio.wrap_future(_queue(isi, jenis))
+    """Return the image drawn anew by a worker; the event loop serves everyone else meanwhile.
+
+    An upload is looked up by its digest only when small (a big one is never a drawing remembered by its bytes):
+    a photo is hashed once on its way in, when its drawing is remembered.
+    """
+    known = _recall(isi, hashlib.sha256(isi).hexdigest()) if len(isi) <= MEMO_SMALL else None
+    return known or await asyncio.wrap_future(_queue(isi, jenis))
 
 
 def _queue(isi: bytes, jenis: str) -> Future[bytes]:
@@ -144,13 +157,13 @@ def _json_object(line: bytes) -> dict | None:
     return answer if isinstance(answer, dict) else None
 
 
-def _recall(isi: bytes) -> bytes | None:
-    """Return what a worker drew from these bytes before: the same bytes when they are a worker's own drawing.
+def _recall(isi: bytes, digest: str) -> bytes | None:
+    """Return what a worker drew from these bytes (their SHA-256 `digest`) before: the same bytes when they are a
+    worker's own drawing.
 
     A form has each image drawn when it is uploaded and keeps the drawing; Kirim's check in the service finds it
     here instead of decoding it a second time. Only digests are kept, and the drawings of tiny images.
     """
-    digest = hashlib.sha256(isi).hexdigest()
     with _lock:
         if digest not in _memo:
             return None

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import random
 import secrets
+import sys
+import threading
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TextIO
 
 from sqlmodel import select
 
@@ -105,20 +109,62 @@ def make_nik(kecamatan_index: int, born: date, female: bool, seq: int) -> str:
     return f'2171{kecamatan_index:02d}{day:02d}{born:%m%y}{seq % 9999 + 1:04d}'
 
 
-def seed_demo(per_kecamatan: int = 150, *, seed: int = 7) -> list[DemoLogin]:
+def seed_demo(
+    per_kecamatan: int = 150, *, seed: int = 7, progress: Callable[[int, int], None] | None = None
+) -> list[DemoLogin]:
     """Add demo officers and applications to a database that has reference data; return the logins."""
+    logins = seed_demo_people()
+    seed_demo_applications(per_kecamatan, seed=seed, progress=progress)
+    return logins
+
+
+def seed_demo_people() -> list[DemoLogin]:
+    """Add the demo officers and their certificates (a few seconds); return the logins."""
     logins = _seed_officers()
+    seed_demo_ttd()
+    return logins
+
+
+def seed_demo_applications(
+    per_kecamatan: int = 150, *, seed: int = 7, progress: Callable[[int, int], None] | None = None
+) -> None:
+    """Add ~per_kecamatan applications in every state to every kecamatan, through the services; `progress(done,
+    total)` hears after each one."""
     rng = random.Random(seed)
     with db.get().read() as session:
         kecamatan = session.exec(select(Kecamatan).order_by(Kecamatan.id)).all()
         layanan = session.exec(select(Layanan).order_by(Layanan.id)).all()
         kelurahan = session.exec(select(Kelurahan)).all()
-    seed_demo_ttd()
     actors = _actors()
+    total, done = len(_plan(per_kecamatan)) * len(kecamatan), 0
     for index, kec in enumerate(kecamatan, start=1):
         villages = [k for k in kelurahan if k.kecamatan_id == kec.id]
-        _seed_applications(rng, index, kec, villages, layanan, actors, per_kecamatan)
-    return logins
+        for _ in _seed_applications(rng, index, kec, villages, layanan, actors, per_kecamatan):
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+
+def seed_in_background(per_kecamatan: int = 150, out: TextIO = sys.stdout) -> threading.Thread:
+    """Seed the officers now and the applications in a thread of their own, telling `out` how far it got.
+
+    `make run` on a fresh clone waited ~40 s for the applications before the first page (issue 19); the logins work
+    at once and the queues fill while the developer looks around.
+    """
+    seed_demo_people()
+    step = [0]
+
+    def tell(done: int, total: int) -> None:
+        if done * 10 // total > step[0] or done == total:
+            step[0] = done * 10 // total
+            print(f'APOK: data demo {done}/{total} pengurusan ({done * 100 // total} %)', file=out, flush=True)
+
+    thread = threading.Thread(
+        target=seed_demo_applications, kwargs={'per_kecamatan': per_kecamatan, 'progress': tell}, daemon=True
+    )
+    thread.name = 'apok-demo'
+    thread.start()
+    return thread
 
 
 def seed_demo_ttd() -> None:
@@ -178,9 +224,13 @@ def _actors() -> dict[tuple[int, str], Actor]:
     return {(p.kecamatan_id, p.peran): Actor(p.id, p.sesi_versi) for p in rows}
 
 
-def _seed_applications(rng, index, kec, villages, layanan, actors, total) -> None:
-    plan = [(steps, end) for steps, end, count in PLAN for _ in range(round(count * total / 150))]
-    for n, (steps, end) in enumerate(plan):
+def _plan(total: int) -> list[tuple[int, str | None]]:
+    return [(steps, end) for steps, end, count in PLAN for _ in range(round(count * total / 150))]
+
+
+def _seed_applications(rng, index, kec, villages, layanan, actors, total) -> Iterator[int]:
+    """Submit and move one kecamatan's demo applications; yield after each."""
+    for n, (steps, end) in enumerate(_plan(total)):
         submitted = now() - timedelta(days=rng.uniform(0.1, 30), minutes=n)
         item = rng.choice(layanan)
         data = _pemohon(rng, index, n, item)
@@ -193,6 +243,7 @@ def _seed_applications(rng, index, kec, villages, layanan, actors, total) -> Non
             at=submitted,
         )
         _walk(result.pengurusan_id, kec.id, steps, end, actors, submitted)
+        yield n
 
 
 def _walk(pengurusan_id: int, kecamatan_id: int, steps: int, end: str | None, actors, at: datetime) -> None:

@@ -1,7 +1,12 @@
 """The floor of bench/live.py: the least a NiceGUI page can do to show a change pushed through PostgreSQL.
 
-No APOK code: page '/' has one `ui.refreshable` label subscribed (inside the page, like APOK's Live) to a NiceGUI
-`Event`; one psycopg LISTEN task on the channel 'bench_floor' emits the Event for every NOTIFY.
+No APOK code: page '/' has one `ui.refreshable` label; one psycopg LISTEN task on the channel 'bench_floor' hears
+every NOTIFY. A fair floor does what APOK does around the page (issue 19), so the ratio measures APOK's own work:
+- `--fanout batch` (default): one fan-out task per process takes every NOTIFY that arrived meanwhile as one batch and
+  refreshes the pages once per batch, 20 at a time with a yield in between, as APOK's `live.Hub`;
+  `--fanout per-event` refreshes every page for every NOTIFY through a NiceGUI `Event` (the floor before issue 19).
+- `--gc apok` (default): `gc.freeze()` and `gc.set_threshold(50_000, 20, 10)` before `ui.run`, as APOK's main.py;
+  `--gc default` keeps Python's thresholds (the floor before issue 19, whose p95 was mostly its own collections).
 
     .venv/bin/python bench/floor_app.py --port 8123 --conninfo 'host=127.0.0.1 user=postgres dbname=postgres' \
         --static assets/static
@@ -21,8 +26,10 @@ import gc
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 
 CHANNEL = 'bench_floor'
+CHUNK = 20  # pages per round of a fan-out, as apok_ui.live.CHUNK
 LAG_INTERVAL = 0.010
 LAG_PATH = '/__bench/lag'
 GC_PATH = '/__bench/gc'
@@ -83,6 +90,35 @@ def install_lag_monitor() -> None:
     app.get(HEAP_PATH, include_in_schema=False)(objects)
 
 
+class _Hub:
+    """One fan-out per process: what arrives while pages are refreshed waits for the next round, as APOK's Hub."""
+
+    def __init__(self) -> None:
+        self.pages: dict[Callable[[list[str]], None], None] = {}
+        self.pending: list[str] = []
+        self.task: asyncio.Task | None = None
+
+    def join(self, refresh: Callable[[list[str]], None]) -> None:
+        self.pages[refresh] = None
+
+    def leave(self, refresh: Callable[[list[str]], None]) -> None:
+        self.pages.pop(refresh, None)
+
+    def on_change(self, payload: str) -> None:
+        self.pending.append(payload)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._fan_out(), name='floor fan-out')
+
+    async def _fan_out(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending, []
+            pages = list(self.pages)
+            for start in range(0, len(pages), CHUNK):
+                for refresh in pages[start : start + CHUNK]:
+                    refresh(batch)
+                await asyncio.sleep(0)  # between chunks the loop serves others
+
+
 def main() -> None:
     import psycopg
     from nicegui import Event, app, ui
@@ -92,9 +128,12 @@ def main() -> None:
     parser.add_argument('--conninfo', required=True, help='libpq connection string of the PostgreSQL to LISTEN on')
     parser.add_argument('--reconnect-timeout', type=float, default=60.0, help="as APOK's default")
     parser.add_argument('--static', help='a folder to serve at /static (the probe of bench/live.py fetches a file)')
+    parser.add_argument('--fanout', choices=['batch', 'per-event'], default='batch', help='see the docstring')
+    parser.add_argument('--gc', choices=['apok', 'default'], default='apok', help='see the docstring')
     args = parser.parse_args()
 
     changed: Event[str] = Event()
+    hub = _Hub()
 
     async def listen() -> None:
         while True:
@@ -102,7 +141,10 @@ def main() -> None:
                 async with await psycopg.AsyncConnection.connect(args.conninfo, autocommit=True) as conn:
                     await conn.execute(f'LISTEN {CHANNEL}')
                     async for notify in conn.notifies():
-                        changed.emit(notify.payload)
+                        if args.fanout == 'batch':
+                            hub.on_change(notify.payload)
+                        else:
+                            changed.emit(notify.payload)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # keep the floor listening, as APOK's bridge does
@@ -128,9 +170,21 @@ def main() -> None:
             state['last'] = payload
             view.refresh()
 
-        view()
-        changed.subscribe(on_change)  # inside the page: unsubscribed when the tab goes away
+        def on_batch(payloads: list[str]) -> None:
+            state['count'] += len(payloads)
+            state['last'] = payloads[-1]
+            view.refresh()
 
+        view()
+        if args.fanout == 'batch':
+            hub.join(on_batch)
+            ui.context.client.on_delete(lambda: hub.leave(on_batch))
+        else:
+            changed.subscribe(on_change)  # inside the page: unsubscribed when the tab goes away
+
+    if args.gc == 'apok':  # as APOK's main.py, just before ui.run
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 10)
     ui.run(
         host='127.0.0.1',
         port=args.port,

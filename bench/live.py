@@ -14,7 +14,8 @@ How it measures (everything on this machine, PostgreSQL on 127.0.0.1:5432, user 
   shows a full first page when the sessions open (queues are oldest first, so a new arrival lands on page 2 and
   only counts change on screen; `--queued 0` makes every arrival a visible new row).
 - APOK: a real `main.py` process on that database. The floor: bench/floor_app.py (page '/' with one
-  `ui.refreshable` label fed by a NiceGUI Event that a psycopg LISTEN task emits on each NOTIFY). Both run a small
+  `ui.refreshable` label; a psycopg LISTEN task hears each NOTIFY), with APOK's GC settings and APOK's batching
+  fan-out by default (`--floor-gc default`, `--floor-fanout per-event`: the floor before issue 19). Both run a small
   monitor (bench/floor_app.py: event-loop lag every 10 ms, garbage-collector pauses, object counts); APOK gets it
   through a wrapper that registers it and then runs main.py unchanged. Both start afresh for every N.
 - Sessions: the Kasi of Batam Kota logs in once in Chromium (Playwright); then each session is an HTTP GET of
@@ -28,7 +29,8 @@ How it measures (everything on this machine, PostgreSQL on 127.0.0.1:5432, user 
   `pg_notify('bench_floor', …)`, t0 just before. Per session, "update" is the arrival of the last `update`
   message the change caused (APOK: the refreshed queue, after the toast), "first" of its first message (APOK: the
   toast). A change is over when every session got an `update`, then nothing arrived for --quiet seconds while the
-  server's event loop ran freely. Changes alternate APOK / floor, --repeats times per N, --gap seconds apart.
+  server's event loop ran freely. "All updated" is, per change, when the last of its sessions got its update.
+  Changes alternate APOK / floor, --repeats times per N, --gap seconds apart.
 - Memory: VmRSS of the server process after the sessions connected (and 2 s of rest) minus before (5 sessions open,
   one change done), per session added; both readings after a full garbage collection; likewise the objects the
   collector tracks. The report also gives the RSS after all changes (Python keeps freed memory).
@@ -36,7 +38,8 @@ How it measures (everything on this machine, PostgreSQL on 127.0.0.1:5432, user 
   (the floor: as many NOTIFYs); event-loop lag from the in-process monitor (idle baseline before the burst), and
   from outside as the response time of GET /static/lambang.svg every 10 ms (a separate probe process) minus its
   idle p50; plus the time until every session got its last update.
-- The clients run in this one process on the same machine: their JSON parsing competes for the same cores.
+- The clients run in this one process on the same machine: their JSON parsing competes with both servers and
+  PostgreSQL for the same cores (two here), so a figure is the server's time plus the clients' share of the cores.
 Prints a markdown table (and writes the raw figures to bench/out/live-<date>.json).
 """
 
@@ -625,7 +628,9 @@ class Side:
         self.sessions = []
 
 
-def start_servers(fixture: Fixture, work: Path, n: int, preload: Path | None) -> tuple[Server, Server]:
+def start_servers(
+    fixture: Fixture, work: Path, n: int, preload: Path | None, floor_gc: str = 'apok', floor_fanout: str = 'batch'
+) -> tuple[Server, Server]:
     """Start a fresh APOK and a fresh floor (a new heap for every N, so memory per session is not blurred)."""
     from tests.conftest import free_port
 
@@ -652,7 +657,7 @@ def start_servers(fixture: Fixture, work: Path, n: int, preload: Path | None) ->
         floor = start_server(
             'floor',
             [sys.executable, str(ROOT / 'bench' / 'floor_app.py'), '--port', str(port), '--conninfo', fixture.conninfo]
-            + ['--static', str(ROOT / 'assets' / 'static')],
+            + ['--static', str(ROOT / 'assets' / 'static'), '--gc', floor_gc, '--fanout', floor_fanout],
             clean_env(NICEGUI_STORAGE_PATH=str(work / 'nicegui')),
             port,
             work / f'floor-{n}.log',
@@ -739,7 +744,9 @@ async def run(args: argparse.Namespace) -> dict:
         ]
         for n in sizes:
             log(f'N = {n}: starting fresh servers')
-            for side, server in zip(sides, start_servers(fixture, work, n, args.preload), strict=True):
+            for side, server in zip(
+                sides, start_servers(fixture, work, n, args.preload, args.floor_gc, args.floor_fanout), strict=True
+            ):
                 side.server = server
             try:
                 await measure_round(args, sides, n, fixture.kasi_nip, last=n == sizes[-1])
@@ -780,12 +787,14 @@ def report(args: argparse.Namespace, sides: list[Side]) -> dict:
     lines = [
         f'Live updates, {date.today().isoformat()}: {args.repeats} changes per N (sessions × changes pooled), '
         f'PostgreSQL, one machine ({os.cpu_count()} cores; 1-minute load average {args.load_before[0]:.1f} at the '
-        f'start, {min(loads, default=0):.1f}–{max(loads, default=0):.1f} during the changes).',
+        f'start, {min(loads, default=0):.1f}–{max(loads, default=0):.1f} during the changes). Floor: GC '
+        f'{args.floor_gc}, fan-out {args.floor_fanout}; the clients share the cores with both servers.',
         '',
-        '| page | N | update p50 ms | update p95 ms | update max ms | first msg p50 ms | first msg p95 ms '
+        '| page | N | update p50 ms | update p95 ms | update max ms | all updated p50 / p95 ms (per change) '
+        '| first msg p50 ms | first msg p95 ms '
         '| msgs/session | missed | longest loop stall ms | GC ms per change (longest pause) | server KiB per session '
         '| GC-tracked objects per session | NiceGUI elements per session |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ]
     for n in sorted(apok.deliveries):
         for side in sides:
@@ -795,8 +804,10 @@ def report(args: argparse.Namespace, sides: list[Side]) -> dict:
             msgs = [x for d in ds for x in d.messages]
             added, before, after = side.memory[n]
             per = (after - before) / max(added, 1)
+            every = [top(d.last) for d in ds]  # per change: until its last session was updated
             lines.append(
                 f'| {side.name} | {n} | {ms(pct(last, 50))} | {ms(pct(last, 95))} | {ms(top(last))} '
+                f'| {ms(pct(every, 50))} / {ms(pct(every, 95))} '
                 f'| {ms(pct(first, 50))} | {ms(pct(first, 95))} | {spread(msgs)} '
                 f'| {sum(d.missed for d in ds)} | {ms(max(d.lag_max for d in ds))} '
                 f'| {ms(pct([d.gc_total for d in ds], 50))} ({ms(max(d.gc_max for d in ds))}) | {per:.0f} '
@@ -805,6 +816,7 @@ def report(args: argparse.Namespace, sides: list[Side]) -> dict:
             )
             raw['sides'].setdefault(side.name, {})[str(n)] = {
                 'update_s': last,
+                'all_updated_s': every,
                 'first_s': first,
                 'messages': msgs,
                 'missed': sum(d.missed for d in ds),
@@ -827,14 +839,16 @@ def report(args: argparse.Namespace, sides: list[Side]) -> dict:
             f'{end.get("clients", 0)} NiceGUI clients keeping {end.get("history", 0):,} sent messages for reconnects.'
         )
     lines.append('')
-    lines.append('| N | APOK p95 / floor p95 |')
-    lines.append('|---:|---:|')
+    lines.append('| N | APOK p95 / floor p95 | all updated: APOK p95 / floor p95 |')
+    lines.append('|---:|---:|---:|')
     ratios = {}
     for n in sorted(apok.deliveries):
         a = pct([x for d in apok.deliveries[n] for x in d.last], 95)
         f = pct([x for d in floor.deliveries[n] for x in d.last], 95)
         ratios[n] = a / f if f else float('nan')
-        lines.append(f'| {n} | {ratios[n]:.2f} |')
+        a_all = pct([top(d.last) for d in apok.deliveries[n]], 95)
+        f_all = pct([top(d.last) for d in floor.deliveries[n]], 95)
+        lines.append(f'| {n} | {ratios[n]:.2f} | {a_all / f_all if f_all else float("nan"):.2f} |')
     if apok.burst is not None:
         lines += [
             '',
@@ -919,6 +933,10 @@ def main() -> None:
         type=Path,
         metavar='PY',
         help='a Python file the APOK server runs before main.py (e.g. monkeypatches to try a fix without editing APOK)',
+    )
+    parser.add_argument('--floor-gc', choices=['apok', 'default'], default='apok', help="the floor's GC settings")
+    parser.add_argument(
+        '--floor-fanout', choices=['batch', 'per-event'], default='batch', help="the floor's fan-out (batch: as APOK)"
     )
     parser.add_argument('--probe', help=argparse.SUPPRESS)
     args = parser.parse_args()

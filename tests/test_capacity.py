@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import io
 import threading
 import weakref
 
@@ -166,3 +167,52 @@ async def test_a_citizen_on_a_busy_shared_network_sends_the_form(user: User) -> 
     await upload_all(user, 'SKTM')
     await send(user)
     await seen(user, 'Permohonan terkirim')
+
+
+# --- make run on a fresh clone ---------------------------------------------------------------------------------------
+
+
+def test_demo_seeding_lets_the_officers_in_at_once_and_fills_the_queues_in_the_background(sqlite_url: str) -> None:
+    from sqlmodel import func, select
+
+    from apok_ui import db, demo, services
+    from models import Pengurusan
+
+    def applications() -> int:
+        with db.get().read() as session:
+            return session.exec(select(func.count()).select_from(Pengurusan)).one()
+
+    before = applications()
+    out = io.StringIO()
+    thread = demo.seed_in_background(per_kecamatan=5, out=out)
+    masuk = services.authenticate(nip=demo.demo_logins()[1].nip, password=demo.DEMO_PASSWORD, ip='127.0.0.1')
+    assert masuk.petugas_id  # the login works while the applications are still being added
+    thread.join(timeout=600)
+    assert not thread.is_alive()
+    lines = out.getvalue().splitlines()
+    assert lines and lines[-1].endswith('(100 %)') and all(line.startswith('APOK: data demo ') for line in lines)
+    assert applications() - before == int(lines[-1].split('/')[1].split()[0]) > 0
+
+
+# --- Ajukan's reads ---------------------------------------------------------------------------------------------------
+
+
+async def test_ajukan_views_share_one_read_of_the_kecamatan_and_kelurahan(user: User) -> None:
+    from sqlalchemy import event
+
+    from apok_ui import db
+
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement: str, *_args) -> None:
+        statements.append(statement)
+
+    engine = db.get().engine
+    event.listen(engine, 'before_cursor_execute', note)
+    try:
+        for _ in range(5):
+            await user.open('/ajukan/SKTM')
+            await seen(user, marker='kirim')
+    finally:
+        event.remove(engine, 'before_cursor_execute', note)
+    assert sum('FROM kelurahan' in statement for statement in statements) == 1

@@ -3,6 +3,7 @@ pemohon may see it (stages and history, never an officer's name or NIP)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -124,8 +125,25 @@ def layanan(kode: str) -> LayananPublik | None:
     return _layanan(row) if row else None
 
 
+# Ajukan read every kecamatan and kelurahan on every view: 7-9 % of its cost (issue 19). They change a few times a
+# year, by the superadmin; a change reaches the form within this many seconds (a submission is checked anyway).
+WILAYAH_SECONDS = 10.0
+_wilayah: tuple[db.Database, float, list[KecamatanPublik]] | None = None
+
+
 def wilayah() -> list[KecamatanPublik]:
-    """Return the active kecamatan with their kelurahan, both by name."""
+    """Return the active kecamatan with their kelurahan, both by name (read at most every WILAYAH_SECONDS)."""
+    global _wilayah
+    database, at = db.get(), time.monotonic()
+    kept = _wilayah
+    if kept is not None and kept[0] is database and at - kept[1] < WILAYAH_SECONDS:
+        return list(kept[2])
+    fresh = _read_wilayah()
+    _wilayah = (database, at, fresh)
+    return list(fresh)
+
+
+def _read_wilayah() -> list[KecamatanPublik]:
     with db.get().read() as session:
         kecamatan = session.exec(select(Kecamatan).where(Kecamatan.aktif).order_by(Kecamatan.nama)).all()
         kelurahan = session.exec(select(Kelurahan).order_by(Kelurahan.nama)).all()
