@@ -7,7 +7,7 @@ import os
 import secrets
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ENVIRONMENTS = ('development', 'production')
@@ -45,9 +45,9 @@ class Smtp:
     host: str
     port: int
     user: str
-    password: str
-    sender: str
-    security: str  # a key of SMTP_SECURITY
+    password: str = field(repr=False)  # never in a log line or a traceback's locals
+    sender: str = ''
+    security: str = 'starttls'  # a key of SMTP_SECURITY
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,9 @@ class Gateway:
 
     url: str
     header: str
-    value: str
-    body: str  # a JSON object whose string values may hold {tujuan} and {isi}
-    form: bool  # send the object's fields form-encoded instead of as JSON
+    value: str = field(repr=False)  # the gateway's token
+    body: str = ''  # a JSON object whose string values may hold {tujuan} and {isi}
+    form: bool = False  # send the object's fields form-encoded instead of as JSON
 
 
 @dataclass(frozen=True)
