@@ -22,7 +22,7 @@ from models.waktu import now, today_wib
 from tests.conftest import People, kecamatan_id, submit
 from tests.test_portal_lacak import lacak
 from tests.test_printing import pdf_text
-from tests.waiting import DEADLINE, seen, unseen
+from tests.waiting import DEADLINE, seen, unseen, until
 
 BASE_URL = 'https://apok.batam.example'
 SANDI_SEGEL = 'segel-rahasia-2026'
@@ -286,3 +286,39 @@ async def drop(user: User, isi: bytes) -> None:
     with user.client:
         uploader = next(iter(ElementFilter(marker='periksa-unggah', local_scope=False)))
     await uploader.handle_uploads([ui.upload.SmallFileUpload('surat.pdf', 'application/pdf', isi)])
+
+
+async def test_the_camat_types_the_tte_passphrase_in_the_approval_dialog_and_a_wrong_one_changes_nothing(
+    user: User, app_people: People
+) -> None:
+    from tests.test_workspace import login, open_lihat_data
+
+    install_demo(app_people, 'personal')
+    pengurusan_id = up_to_camat(app_people)
+    nomor = load(pengurusan_id).nomor_pendaftaran
+    await login(user, app_people.of(Peran.CAMAT).nip)
+    await open_lihat_data(user, nomor)
+    user.find(marker='disetujui').click()
+    await seen(user, marker='sandi-tte')
+    user.find(marker='sandi-tte').type('bukan-sandinya')
+    user.find(marker='ya').click()
+    await seen(user, 'Surat tidak dapat ditandatangani: Kata sandi sertifikat salah.')
+    assert (load(pengurusan_id).peran_menunggu, stored_row(pengurusan_id)) == ('camat', None)
+    user.find(marker='disetujui').click()
+    await seen(user, marker='sandi-tte')
+    user.find(marker='sandi-tte').type(SANDI_CAMAT)
+    user.find(marker='ya').click()
+    await until(lambda: stored_row(pengurusan_id) is not None)
+    assert load(pengurusan_id).status == 'selesai' and stored_row(pengurusan_id).ttd == 'personal'
+
+
+async def test_a_letter_finished_without_the_dialog_is_sealed_at_its_first_cetak_and_kept(people: People) -> None:
+    install_demo(people, 'segel')
+    pengurusan_id = up_to_camat(people)
+    services.approve(
+        actor=people.of(Peran.CAMAT).actor, pengurusan_id=pengurusan_id, version=load(pengurusan_id).version
+    )
+    assert stored_row(pengurusan_id) is None
+    first, _ = await cetak.letter_pdf(people.of(Peran.ADMIN).actor, pengurusan_id)
+    assert check_signature(first, roots()).sah and stored_row(pengurusan_id).ttd == 'segel'
+    assert (await cetak.letter_pdf(people.of(Peran.ADMIN).actor, pengurusan_id))[0] == first

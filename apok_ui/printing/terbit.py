@@ -21,9 +21,11 @@ from apok_ui.printing import arsip, cetak
 from apok_ui.printing import queries as queries_cetak
 from apok_ui.printing.arsip import render_and_store
 from apok_ui.services import Actor
+from apok_ui.services.common import audit_refusal
 from apok_ui.services.keputusan import NomorBerubah
 from apok_ui.services.terbit import complete
 from models.waktu import now
+from models.workflow import Aksi
 
 T = TypeVar('T')
 ATTEMPTS = 5  # renders at most this often when other completions keep taking the number first
@@ -37,9 +39,14 @@ async def approve(
     for _ in range(ATTEMPTS):
         at, token = now(), secrets.token_urlsafe(24)
         base_url = cetak.base_url()
-        plan = await _maybe(
-            queries_cetak.completion_plan, actor, pengurusan_id, version, base_url, sandi=sandi, at=at, token=token
-        )
+        try:
+            plan = await _maybe(
+                queries_cetak.completion_plan, actor, pengurusan_id, version, base_url, sandi=sandi, at=at, token=token
+            )
+        except (services.Forbidden, services.NotFound) as error:
+            # as every officer service: a refusal leaves an audit row and nothing else
+            await run.io_bound(audit_refusal, actor, Aksi.SETUJUI.value, f'pengurusan:{pengurusan_id}', str(error))
+            raise
         if plan is None:  # not the last stage (or stale: the plain approval refuses that the usual way)
             return await cetak._off_loop(
                 services.approve, actor=actor, pengurusan_id=pengurusan_id, version=version, keterangan=keterangan
