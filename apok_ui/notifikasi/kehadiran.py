@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from apok_ui import db
 from models import Petugas
-from models.waktu import now
+from models.waktu import as_utc, now
 
 HEARTBEAT_SECONDS = 30  # ringkasan.AWAY allows three missed beats before an officer counts as away
 
@@ -38,4 +38,4 @@ def seen(petugas_ids: set[int], at: datetime | None = None) -> None:
     """Record that these officers had a page open just now (one statement for all of them)."""
     if petugas_ids:
         with db.get().write() as session:
-            session.execute(update(Petugas).where(Petugas.id.in_(petugas_ids)).values(daring_sampai=at or now()))
+            session.execute(update(Petugas).where(Petugas.id.in_(petugas_ids)).values(daring_sampai=as_utc(at or now())))

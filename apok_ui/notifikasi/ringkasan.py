@@ -18,7 +18,7 @@ from models import Kecamatan, Pengurusan, Peran, Petugas
 from models import workflow as wf
 from models.kabar import Jenis, in_quiet_hours, render
 from models.tables import Pesan
-from models.waktu import now, start_of_wib_day, to_wib
+from models.waktu import as_utc, now, start_of_wib_day, to_wib
 
 # A page not heard from for this long is closed (pages are seen every kehadiran.HEARTBEAT_SECONDS).
 AWAY = timedelta(seconds=90)
@@ -28,7 +28,7 @@ _LOCK_KEY = 0x4B41424152  # 'KABAR': one digest round at a time across PostgreSQ
 
 def digest_round(at: datetime | None = None) -> int:
     """Queue the new-work digests and morning summaries due now; return how many were queued."""
-    at = at or now()
+    at = as_utc(at or now())  # stored as UTC: SQLite keeps no zone
     with db.get().write() as session:
         if not _one_round_at_a_time(session):
             return 0
@@ -56,9 +56,9 @@ def _one_round_at_a_time(session: Session) -> bool:
 def _new_work(session: Session, petugas: Petugas, at: datetime) -> int:
     """Queue one digest of the work that reached the officer's Data Baru since they last had a page open or were
     told; nothing while a page is open."""
-    if petugas.daring_sampai is not None and petugas.daring_sampai > at - AWAY:
+    covered = [as_utc(moment) for moment in (petugas.kabar_sampai, petugas.daring_sampai) if moment is not None]
+    if petugas.daring_sampai is not None and as_utc(petugas.daring_sampai) > at - AWAY:
         return 0
-    covered = [moment for moment in (petugas.kabar_sampai, petugas.daring_sampai) if moment is not None]
     since = max(covered) if covered else None
     waiting = [Pengurusan.kecamatan_id == petugas.kecamatan_id, Pengurusan.peran_menunggu == petugas.peran]
     arrived = waiting + ([Pengurusan.menunggu_sejak > since] if since is not None else [])
