@@ -104,3 +104,30 @@ def test_the_superadmins_text_is_used_for_the_next_message_and_an_unknown_placeh
         session.add(TemplatPesan(jenis=Jenis.DITERIMA.value, subjek='Diterima', isi='Nomor Anda {nomor}. {tidak_ada}'))
     first = submit(seq=1, kabar_kanal='whatsapp')
     assert [m.isi for m in queued()] == [f'Nomor Anda {first.nomor_pendaftaran}. ']
+
+
+def test_lupa_nomor_answers_a_match_and_a_miss_alike_and_sends_only_to_the_stored_contact(people: People):
+    from apok_ui.services import kabar as services_kabar
+
+    services_kabar.reset_limits()
+    first = submit(seq=1)
+    nik = pemohon(1).nik
+    match = services_kabar.remind_nomor(nik=nik, kontak='budi@contoh.id', ip='10.0.0.1')
+    miss = services_kabar.remind_nomor(nik=nik, kontak='orang.lain@contoh.id', ip='10.0.0.2')
+    assert match == miss == services_kabar.LUPA_TERKIRIM
+    [message] = queued()
+    assert (message.jenis, message.kanal, message.tujuan) == ('lupa_nomor', 'email', 'budi@contoh.id')
+    assert first.nomor_pendaftaran in message.isi and nik not in message.isi
+
+
+def test_lupa_nomor_is_limited_per_nik_whatever_the_address(people: People):
+    from apok_ui.services import kabar as services_kabar
+    from apok_ui.services.batas import Dibatasi
+
+    services_kabar.reset_limits()
+    nik = pemohon(1).nik
+    for ip in ('10.0.0.1', '10.0.0.2', '10.0.0.3'):
+        services_kabar.remind_nomor(nik=nik, kontak='0812 3456 7890', ip=ip)
+    with pytest.raises(Dibatasi):
+        services_kabar.remind_nomor(nik=nik, kontak='0812 3456 7890', ip='10.0.0.4')
+    services_kabar.reset_limits()
