@@ -11,7 +11,7 @@ from nicegui import app, run, ui
 from apok_ui import auth, bahasa, cli, data_files, errors_http, events, events_pg, headers, live, shared_reads
 from apok_ui.components import page_build, unggah
 from apok_ui.config import Settings
-from apok_ui.demo import seed_in_background
+from apok_ui.demo import seed_demo_people, seed_in_background
 from apok_ui.logging_setup import configure as configure_logging
 from apok_ui.notifikasi import pengirim
 from apok_ui.printing import cetak
@@ -92,7 +92,10 @@ def start(settings: Settings) -> None:
         print(
             'APOK: data demo diisi di latar belakang (hanya saat pertama); login demo sudah bisa dipakai.', flush=True
         )
-        seed_in_background()  # the officers now, the applications in a thread that prints its progress
+        seed_demo_people()
+        # The applications in a thread that prints its progress, once the server is up (so its start does not share
+        # the interpreter with the seeding).
+        app.on_startup(seed_in_background)
     if settings.demo:
         cli.print_demo_logins()
     auth.configure(

@@ -146,12 +146,12 @@ def seed_demo_applications(
 
 
 def seed_in_background(per_kecamatan: int = 150, out: TextIO = sys.stdout) -> threading.Thread:
-    """Seed the officers now and the applications in a thread of their own, telling `out` how far it got.
+    """Seed the applications in a thread of their own, telling `out` how far it got (the officers first:
+    seed_demo_people).
 
     `make run` on a fresh clone waited ~40 s for the applications before the first page (issue 19); the logins work
     at once and the queues fill while the developer looks around.
     """
-    seed_demo_people()
     step = [0]
 
     def tell(done: int, total: int) -> None:

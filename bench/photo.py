@@ -4,8 +4,9 @@ Kirim's check (`berkas.prepare`), against the floor of a bare decode and re-enco
     .venv/bin/python bench/photo.py               # 7 rounds, APOK and the floor alternated
     .venv/bin/python bench/photo.py --rounds 15
 
-The photo: 4000 x 3000, camera-like detail, JPEG quality 92, EXIF orientation 6 (taken upright, stored sideways) and
-a GPS tag, as a phone writes it. Every round draws a fresh photo (new noise), so no memo of an earlier round helps.
+The photo: 4000 x 3000, camera-like detail, JPEG quality 92 (`--quality`), EXIF orientation 6 (taken upright,
+stored sideways) and a GPS tag, as a phone writes it. Every round draws a fresh photo (new noise), so no memo of an
+earlier round helps.
 Reported: the median time of each side and their ratio, the bytes in and out, how many SHA-256 digests the path took
 (hashlib.sha256 counted in this process) and how many image workers ran.
 """
@@ -31,7 +32,7 @@ from apok_ui import berkas, berkas_pemeriksa  # noqa: E402
 MB = 1024 * 1024
 
 
-def phone_photo(seed: int) -> bytes:
+def phone_photo(seed: int, quality: int = 92) -> bytes:
     """Return a 12 MP JPEG as a phone writes it: sideways with an orientation tag, a GPS position."""
     small = Image.effect_noise((1000, 750), 40 + seed % 7).convert('RGB')
     image = small.resize((4000, 3000), Image.BICUBIC)  # smooth areas with grain, like a photo of a document
@@ -39,7 +40,7 @@ def phone_photo(seed: int) -> bytes:
     exif[0x0112] = 6
     exif[0x8825] = {1: 'S', 2: (1.0, 7.0, 30.0)}
     out = io.BytesIO()
-    image.save(out, 'JPEG', quality=92, exif=exif.tobytes())
+    image.save(out, 'JPEG', quality=quality, exif=exif.tobytes())
     return out.getvalue()
 
 
@@ -94,6 +95,7 @@ async def apok(isi: bytes, max_bytes: int) -> tuple[bytes, int, int]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--rounds', type=int, default=7)
+    parser.add_argument('--quality', type=int, default=92, help="the phone's JPEG quality (default 92)")
     args = parser.parse_args()
     max_bytes = 10 * MB
     with tempfile.TemporaryDirectory() as folder:
@@ -101,7 +103,7 @@ async def main() -> None:
         await apok(phone_photo(99), max_bytes)  # warm: the first worker, imports
         times_apok, times_floor, sizes, digests, workers = [], [], [], [], []
         for r in range(args.rounds):
-            isi = phone_photo(r)
+            isi = phone_photo(r, args.quality)
             t = time.perf_counter()
             stored, d, w = await apok(isi, max_bytes)
             times_apok.append(time.perf_counter() - t)
@@ -114,7 +116,10 @@ async def main() -> None:
     a, f = statistics.median(times_apok), statistics.median(times_floor)
     size_in = statistics.median(s[0] for s in sizes) / MB
     size_out = statistics.median(s[1] for s in sizes) / MB
-    print(f'| 12 MP photo, {args.rounds} rounds | APOK (accept + Kirim) | floor (decode + encode) | ratio |')
+    print(
+        f'| 12 MP photo (quality {args.quality}), {args.rounds} rounds | APOK (accept + Kirim) '
+        '| floor (decode + encode) | ratio |'
+    )
     print('|---|---:|---:|---:|')
     print(f'| median ms | {a * 1000:.0f} | {f * 1000:.0f} | {a / f:.2f}× |')
     print(f'| MB in → stored | {size_in:.2f} → {size_out:.2f} | | |')

@@ -184,6 +184,7 @@ def test_demo_seeding_lets_the_officers_in_at_once_and_fills_the_queues_in_the_b
 
     before = applications()
     out = io.StringIO()
+    demo.seed_demo_people()
     thread = demo.seed_in_background(per_kecamatan=5, out=out)
     masuk = services.authenticate(nip=demo.demo_logins()[1].nip, password=demo.DEMO_PASSWORD, ip='127.0.0.1')
     assert masuk.petugas_id  # the login works while the applications are still being added
