@@ -51,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     buka = petugas.add_parser('buka-kunci', help="forget an officer's failed logins, so every address may try again")
     buka.add_argument('--nip', required=True, help='18-digit NIP')
     buka.add_argument('--alamat', help='also forget every failed login from this address (IP)')
+    ttd = commands.add_parser('ttd', help='electronic signatures of letters').add_subparsers(
+        dest='action', required=True, parser_class=_Parser
+    )
+    segel = ttd.add_parser('segel', help="install a kecamatan's segel elektronik (passphrase from stdin)")
+    segel.add_argument('--kecamatan', required=True, help='kecamatan name')
+    segel.add_argument('--berkas', required=True, type=Path, help='PKCS#12 file (.p12/.pfx)')
+    segel.add_argument('--aktifkan', action='store_true', help="also sign the kecamatan's letters with it from now on")
+    akar = ttd.add_parser('akar', help='trust a root certificate (PEM or DER) for verifying letters')
+    akar.add_argument('file', type=Path)
     backup = commands.add_parser('backup', help='write a consistent copy of the database to FILE')
     backup.add_argument('file', type=Path)
     restore = commands.add_parser('restore', help='replace the database with the backup in FILE')
@@ -147,6 +156,23 @@ def _petugas(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _ttd(args: argparse.Namespace, _settings: Settings) -> int:
+    from apok_ui.services import sertifikat
+
+    try:
+        isi = (args.berkas if args.action == 'segel' else args.file).read_bytes()
+    except OSError as error:
+        raise UsageError(f'cannot read {error.filename}: {error.strerror}') from None
+    if args.action == 'akar':
+        info = sertifikat.install_root(actor=None, pem=isi)
+        print(f'root {info.subjek} trusted for verifying letters')
+        return 0
+    cara = 'segel' if args.aktifkan else None
+    info = sertifikat.install_segel_at_server(kecamatan=args.kecamatan, p12=isi, sandi=_read_password(), cara=cara)
+    print(f'segel {info.subjek} installed for Kecamatan {args.kecamatan}' + (' and in use' if cara else ''))
+    return 0
+
+
 def _buka_kunci(args: argparse.Namespace, _settings: Settings) -> int:
     cleared = services.unlock_login(nip=args.nip, ip=args.alamat)
     where = f' and address {args.alamat}' if args.alamat else ''
@@ -208,6 +234,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     'demo': _demo,
     'migrate': _migrate,
     'petugas': _petugas,
+    'ttd': _ttd,
     'backup': _backup,
     'restore': _restore,
 }

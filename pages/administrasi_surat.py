@@ -55,7 +55,45 @@ async def page() -> RedirectResponse | None:
 
         pilih.on_value_change(show)
         await show()
+        await _akar(officer)
     return None
+
+
+async def _akar(officer: Officer) -> None:
+    """List the roots the verification page trusts and take another (PEM or DER), e.g. BSrE's."""
+    rows = await run.io_bound(q.akar)
+    with ui.card().classes('w-full gap-2 p-4').props('flat bordered').mark('akar'):
+        ui.label('Sertifikat akar tepercaya (untuk verifikasi)').classes('text-base font-semibold')
+        for row in rows:
+            demo = ' · DEMO, bukan BSrE' if row.demo else ''
+            ui.label(f'{row.subjek}, berlaku s.d. {format_tanggal(to_wib(row.berlaku_sampai).date())}{demo}').classes(
+                'text-sm break-words'
+            )
+        isi: list[bytes] = []
+
+        async def received(e) -> None:
+            isi[:] = [await e.file.read()]
+
+        async def install() -> None:
+            galat.set_text('')
+            if not isi:
+                galat.set_text('Pilih berkas sertifikat akar (.pem, .crt atau .cer).')
+                return
+            info, error = await perform(
+                sertifikat.install_root, actor=auth.actor(officer), pem=isi[0], ip=auth.client_ip()
+            )
+            if error:
+                galat.set_text(getattr(error, 'errors', {}).get('berkas', str(error)))
+                return
+            ui.notify(f'Sertifikat akar {info.subjek} dipercaya.', type='positive')
+
+        ui.upload(auto_upload=True, on_upload=received, max_file_size=sertifikat.AKAR_MAX_BYTES).props(
+            'accept=".pem,.crt,.cer,.der" flat bordered'
+        ).classes('w-full').mark('akar-berkas')
+        galat = ui.label().classes('text-negative text-sm').mark('akar-galat')
+        ui.button('Percayai', icon='verified', on_click=install).props('unelevated no-caps').classes(theme.TAP).mark(
+            'akar-pasang'
+        )
 
 
 def _penomoran(officer: Officer, pola: str, lingkup: str) -> None:

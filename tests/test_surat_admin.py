@@ -119,3 +119,39 @@ def test_the_letterhead_rules_refuse_bad_values_and_keep_good_ones() -> None:
     with pytest.raises(Invalid) as refused:
         kop_surat.clean_kop(kop_surat.DataKop(alamat='', telepon='telepon saya', laman='<script>'))
     assert set(refused.value.errors) == {'alamat', 'telepon', 'laman'}
+
+
+def test_an_operator_installs_a_segel_and_a_root_from_the_command_line(tmp_path) -> None:
+    from tests.test_cli import run
+
+    secret = {'APOK_STORAGE_SECRET': 'x' * 40}
+    ca = demo_ca.new_ca()
+    (tmp_path / 'akar.pem').write_text(ca.pem)
+    (tmp_path / 'segel.p12').write_bytes(demo_ca.issue_p12(ca, 'Segel Kecamatan Batam Kota', 'sandi-segel'))
+    assert run(tmp_path, 'ttd', 'akar', str(tmp_path / 'akar.pem'), **secret).returncode == 0
+    wrong = run(
+        tmp_path,
+        'ttd',
+        'segel',
+        '--kecamatan',
+        'Batam Kota',
+        '--berkas',
+        str(tmp_path / 'segel.p12'),
+        stdin='salah\n',
+        **secret,
+    )
+    assert (wrong.returncode, wrong.stderr.strip()) == (2, 'apok: Kata sandi sertifikat salah.')
+    done = run(
+        tmp_path,
+        'ttd',
+        'segel',
+        '--kecamatan',
+        'Batam Kota',
+        '--berkas',
+        str(tmp_path / 'segel.p12'),
+        '--aktifkan',
+        stdin='sandi-segel\n',
+        **secret,
+    )
+    assert done.returncode == 0 and 'installed for Kecamatan Batam Kota and in use' in done.stdout
+    assert 'sandi-segel' not in done.stdout + done.stderr

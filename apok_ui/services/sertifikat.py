@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cryptography import x509
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from apok_ui import db
 from apok_ui.printing.surat_baru import letter_folder
@@ -99,6 +99,12 @@ def install_root(*, actor: Actor | None, pem: bytes, ip: str = '') -> InfoSertif
     info = _root_info(pem)
 
     def act(session: Session, admin: Petugas | None) -> InfoSertifikat:
+        known = session.exec(
+            select(Sertifikat).where(Sertifikat.jenis == 'akar', Sertifikat.sidik == info.sidik)
+        ).first()
+        if known is not None:
+            known.aktif = True
+            return info
         _store(session, 'akar', info, None)
         audit(session, 'ttd_akar', petugas=admin, ip=ip, detail=f'{info.subjek} · {info.sidik[:16]}')
         return info
@@ -117,6 +123,28 @@ def seed_demo_certificate(
     sandi_enc = rahasia.encrypt(sandi, letter_folder().parent) if jenis == 'segel' else None
     with db.get().write() as session:
         _store(session, jenis, info, p12, sandi_enc=sandi_enc, kecamatan_id=kecamatan_id, petugas_id=petugas_id)
+
+
+def install_segel_at_server(*, kecamatan: str, p12: bytes, sandi: str, cara: str | None = None) -> InfoSertifikat:
+    """Install a kecamatan's segel from the server's command line (`python main.py ttd segel`), audited as such;
+    optionally switch the kecamatan to signing with it."""
+    with db.get().read() as session:
+        row = session.exec(select(Kecamatan).where(Kecamatan.nama == ' '.join(kecamatan.split()))).first()
+    if row is None:
+        raise NotFound(f'Tidak ada kecamatan bernama {kecamatan!r}.')
+    seed_demo_certificate(jenis='segel', p12=p12, sandi=sandi, kecamatan_id=row.id)
+    info = _checked(p12, sandi)
+    with db.get().write() as session:
+        if cara:
+            session.get(Kecamatan, row.id).ttd = CaraTtd(cara).value
+        audit(
+            session,
+            'ttd_segel',
+            objek=f'kecamatan:{row.id}',
+            detail=f'oleh baris perintah: {info.subjek}',
+            kecamatan_id=row.id,
+        )
+    return info
 
 
 def seed_cara_ttd(*, kecamatan_id: int, cara: CaraTtd) -> None:
