@@ -19,6 +19,7 @@ from apok_ui import db, services
 from apok_ui.berkas import Unggahan
 from apok_ui.security import hash_password
 from apok_ui.services import Actor, sertifikat
+from apok_ui.services.administrasi_layanan import seed_unduh_online
 from apok_ui.ttd import demo as demo_ca
 from models import Kecamatan, Kelurahan, Layanan, Pengurusan, Peran, Petugas
 from models.permohonan import AGAMA, STATUS_PERKAWINAN, DataPemohon
@@ -26,6 +27,7 @@ from models.tanda_tangan import CaraTtd
 from models.waktu import now, today_wib
 
 DEMO_PASSWORD = 'apok2026'
+DEMO_UNDUH_ONLINE = ('SKD', 'SKTM')  # the demo's layanan whose letters citizens download from Lacak
 SUPERADMIN_NIP = '198001012005011000'
 ROLE_DIGIT = {Peran.ADMIN: 1, Peran.KASI: 2, Peran.SEKCAM: 3, Peran.CAMAT: 4}
 FIRST = (
@@ -183,6 +185,7 @@ def seed_demo_ttd() -> None:
         p12 = demo_ca.issue_p12(ca, f'Segel Kecamatan {kec.nama}', sandi)
         sertifikat.seed_demo_certificate(jenis='segel', p12=p12, sandi=sandi, kecamatan_id=kec.id)
         sertifikat.seed_cara_ttd(kecamatan_id=kec.id, cara=CaraTtd.PERSONAL if index == 0 else CaraTtd.SEGEL)
+    seed_unduh_online(DEMO_UNDUH_ONLINE)
     for petugas in signers:
         p12 = demo_ca.issue_p12(ca, petugas.nama, DEMO_PASSWORD)
         sertifikat.seed_demo_certificate(jenis='personal', p12=p12, sandi=DEMO_PASSWORD, petugas_id=petugas.id)

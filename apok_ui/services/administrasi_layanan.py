@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
+from apok_ui import db
 from apok_ui.printing.render import PRINT_DIR
 from apok_ui.services.common import Actor, admin_action, audit, invalid
 from apok_ui.services.errors import Invalid, NotFound
@@ -85,6 +86,13 @@ def set_layanan_kecamatan(*, actor: Actor, layanan_id: int, kecamatan_id: int, a
         )
 
     admin_action(actor, Kelola.LAYANAN, 'layanan_kecamatan', f'layanan:{layanan_id}', act)
+
+
+def seed_unduh_online(kode: tuple[str, ...]) -> None:
+    """Mark these layanan deliverable online at the first start of `make run` (Unduh surat on Lacak)."""
+    with db.get().write() as session:
+        for layanan in session.exec(select(Layanan).where(Layanan.kode.in_(kode))):
+            layanan.unduh_online = True
 
 
 def layanan_dibuka(session: Session, layanan: Layanan, kecamatan_id: int) -> bool:
