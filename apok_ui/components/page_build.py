@@ -19,7 +19,7 @@ from nicegui.client import ClientConnectionTimeout
 from starlette.responses import Response
 
 NOTICE_AFTER = 2.0  # seconds: a normal page is built in well under 0.2 s (docs/BENCHMARKS.md)
-GIVE_UP_AFTER = 60.0  # seconds of building in all, the notice included
+GIVE_UP_AFTER = 60.0  # seconds for the browser to connect, then as many for the build to finish
 NOTICE = 'Server sedang sibuk, halaman sedang disiapkan…'
 FAILED = 'Halaman belum dapat dimuat karena server sedang sibuk. Muat ulang sebentar lagi.'
 
@@ -48,10 +48,13 @@ def patient(build: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
             _failed(notice)
             return None
         except Exception:
+            if client.is_deleted:  # the tab went away while its page was built: nobody left to tell
+                return None
             logger.exception('APOK: halaman %s gagal dibangun', client.page.path)
             _failed(notice)
             return None
-        notice.delete()
+        if not notice.is_deleted:
+            notice.delete()
         if isinstance(result, Response) and 'location' in result.headers:
             ui.navigate.to(result.headers['location'])  # a redirect decided late travels as a navigation
         return None
