@@ -18,7 +18,7 @@ from apok_ui.services import batas, delegasi, sertifikat
 from apok_ui.ttd import demo as demo_ca
 from apok_ui.ttd.periksa import check_signature
 from models import AuditLog, Layanan, Pengurusan, Peran, Petugas
-from models.waktu import now, today_wib
+from models.waktu import format_waktu, now, today_wib
 from tests.conftest import People, kecamatan_id, submit
 from tests.test_portal_lacak import lacak
 from tests.test_printing import pdf_text
@@ -90,7 +90,8 @@ async def test_the_stored_letter_validates_against_the_demo_ca_and_every_cetak_g
     assert hasil.sah and hasil.penandatangan == 'Segel Kecamatan Batam Kota' and hasil.demo
     text = pdf_text(first)
     assert load(pengurusan_id).nomor_surat in text
-    assert 'Ditandatangani secara elektronik (sertifikat DEMO, bukan BSrE)' in text
+    waktu = format_waktu(load(pengurusan_id).selesai_at)
+    assert f'Ditandatangani secara elektronik pada {waktu} WIB (sertifikat DEMO, bukan BSrE)' in text
 
 
 async def test_a_letter_is_not_changed_by_a_later_template_or_letterhead_change(people: People) -> None:

@@ -75,6 +75,7 @@ class SuratData:
     # certificate: the letter says so in words beside the QR.
     ttd: str = 'tanpa'
     demo: bool = False
+    waktu_ttd: str = ''  # when it was signed, as the block prints it: '1 Des 2026 17:40 WIB'
 
 
 class UrlDitolak(ValueError):

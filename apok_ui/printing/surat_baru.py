@@ -18,7 +18,7 @@ from apok_ui.ttd.penanda import PermintaanTtd
 from apok_ui.ttd.sertifikat import SertifikatDitolak, check_berlaku, read_pkcs12
 from models import Delegasi, Kecamatan, Petugas, Sertifikat
 from models.tanda_tangan import CaraTtd, Jabatan, in_force, jabatan_surat
-from models.waktu import to_wib
+from models.waktu import format_waktu, to_wib
 
 SANDI_WAJIB = 'Masukkan kata sandi sertifikat TTE Anda untuk menandatangani surat ini.'
 TANPA_SERTIFIKAT = 'Sertifikat TTE personal Anda belum terpasang; hubungi Administrator Sistem.'
@@ -66,7 +66,7 @@ def sign_as(
         lokasi=f'Kecamatan {kecamatan.nama}',
         alasan=f'Penerbitan surat nomor {surat.nomor_surat}',
     )
-    surat = replace(surat, ttd=cara.value, demo=info.demo)
+    surat = replace(surat, ttd=cara.value, demo=info.demo, waktu_ttd=f'{format_waktu(at)} WIB')
     return Rencana(surat, permintaan, cara, info.demo, info.subjek, jabatan)
 
 
