@@ -67,6 +67,16 @@ async def final_approval(people: People, pengurusan_id: int, sandi: str | None =
     )
 
 
+def signature_fields(pdf: bytes) -> list[tuple[float, ...]]:
+    """Return the rectangles of the PDF's signature fields that a reader draws on a page (a visible signature)."""
+    import io
+
+    from pypdf import PdfReader
+
+    annots = [a.get_object() for page in PdfReader(io.BytesIO(pdf)).pages for a in (page.get('/Annots') or [])]
+    return [tuple(float(v) for v in a['/Rect']) for a in annots if a.get('/FT') == '/Sig']
+
+
 def roots() -> list[str]:
     from apok_ui.printing.surat_baru import trusted_roots
 
@@ -90,6 +100,7 @@ async def test_the_stored_letter_validates_against_the_demo_ca_and_every_cetak_g
     assert hasil.sah and hasil.penandatangan == 'Segel Kecamatan Batam Kota' and hasil.demo
     text = pdf_text(first)
     assert load(pengurusan_id).nomor_surat in text
+    assert signature_fields(first) and all(x2 - x1 > 100 and y2 - y1 > 30 for x1, y1, x2, y2 in signature_fields(first))
     waktu = format_waktu(load(pengurusan_id).selesai_at)
     assert f'Ditandatangani secara elektronik pada {waktu} WIB (sertifikat DEMO, bukan BSrE)' in text
 

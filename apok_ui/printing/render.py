@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -91,12 +91,31 @@ def render_letter(data: SuratData) -> bytes:
 
 
 def render_and_sign(data: SuratData, permintaan: PermintaanTtd | None) -> bytes:
-    """Return the PDF of a letter, signed (PAdES) when a signature is asked for; runs in a worker process."""
+    """Return the PDF of a letter, signed (PAdES) when a signature is asked for, its signature field placed over
+    the block that says 'Ditandatangani secara elektronik' (a reader shows the signature there); runs in a worker."""
     from apok_ui.ttd.penanda import penanda_for
 
-    pdf = render_letter(data)
-    penanda = penanda_for(permintaan)
-    return penanda.sign(pdf) if penanda is not None else pdf
+    if permintaan is None:
+        return render_letter(data)
+    import weasyprint
+
+    document = weasyprint.HTML(
+        string=build_html(data), base_url=ASSETS_DIR.as_uri() + '/', url_fetcher=asset_url_fetcher()
+    ).render()
+    kotak = _signature_box(document)
+    if kotak is not None:
+        permintaan = replace(permintaan, halaman=kotak[0], kotak=kotak[1])
+    return penanda_for(permintaan).sign(document.write_pdf())
+
+
+def _signature_box(document) -> tuple[int, tuple[float, float, float, float]] | None:
+    """Return the page and PDF rectangle (points, origin bottom left) of the electronic-signature block, if any."""
+    for index, page in enumerate(document.pages):
+        box = page.anchors.get('ttd-elektronik')
+        if box:
+            x1, y1, x2, y2 = box  # CSS px from the top left; the PDF counts 0.75 pt per px from the bottom
+            return index, (x1 * 0.75, (page.height - y2) * 0.75, x2 * 0.75, (page.height - y1) * 0.75)
+    return None
 
 
 async def render_letter_async(data: SuratData) -> bytes:

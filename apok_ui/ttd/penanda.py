@@ -31,7 +31,8 @@ class PermintaanTtd:
     nama: str = ''
     lokasi: str = ''
     alasan: str = 'Penerbitan surat APOK'
-    kotak: tuple[float, float, float, float] | None = None  # visible signature field (PDF points, page 1), or none
+    kotak: tuple[float, float, float, float] | None = None  # the visible signature field (PDF points), or none
+    halaman: int = 0  # the page of that field
 
 
 class Pkcs12Penanda:
@@ -44,6 +45,7 @@ class Pkcs12Penanda:
         """Return the PDF with one PAdES signature added as an incremental update (the rendered bytes untouched)."""
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
+        from pyhanko.stamp import TextStampStyle
 
         p = self.permintaan
         check_berlaku(read_pkcs12(p.p12, p.sandi))  # the reasons in Indonesian before pyHanko's own errors
@@ -52,11 +54,13 @@ class Pkcs12Penanda:
         except ValueError:
             raise SertifikatDitolak('Sertifikat tidak dapat dibuka untuk menandatangani.') from None
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        spec = fields.SigFieldSpec(FIELD_NAME, on_page=0, box=p.kotak) if p.kotak else None
+        spec = fields.SigFieldSpec(FIELD_NAME, on_page=p.halaman, box=p.kotak) if p.kotak else None
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, reason=p.alasan, location=p.lokasi, name=p.nama or None, md_algorithm='sha256'
         )
-        pdf_signer = signers.PdfSigner(meta, signer=signer, new_field_spec=spec)
+        # The letter itself prints the block's words; the field's own appearance stays empty over them.
+        style = TextStampStyle(stamp_text=' ', border_width=0, background=None)
+        pdf_signer = signers.PdfSigner(meta, signer=signer, new_field_spec=spec, stamp_style=style)
         return pdf_signer.sign_pdf(writer).getvalue()
 
 
