@@ -54,7 +54,10 @@ DEVICE_COOKIE_MAX_AGE = 180 * 24 * 3600
 DEVICE_TOKEN_BYTES = 32
 _DEVICE_TOKEN = re.compile(r'[A-Za-z0-9_-]{43}')  # secrets.token_urlsafe(32); anything else is ignored
 
-PASSWORD_POLICY = 'Password 8–72 byte (huruf beraksen dihitung 2 byte), berisi huruf dan angka.'
+# In a clerk's words: characters, not bytes (bcrypt counts bytes; an accented letter such as é takes two).
+PASSWORD_POLICY = (
+    'Password 8 sampai 72 karakter, berisi huruf dan angka (huruf beraksen seperti é dihitung 2 karakter).'
+)
 
 
 def password_problem(password: str) -> str | None:
@@ -63,7 +66,10 @@ def password_problem(password: str) -> str | None:
     if size < MIN_PASSWORD_BYTES:
         return f'Password minimal {MIN_PASSWORD_BYTES} karakter.'
     if size > MAX_PASSWORD_BYTES:
-        return f'Password maksimal {MAX_PASSWORD_BYTES} byte (sekarang {size} byte); perpendek password Anda.'
+        return (
+            f'Password terlalu panjang: maksimal {MAX_PASSWORD_BYTES} karakter (huruf beraksen seperti é dihitung 2); '
+            'perpendek password Anda.'
+        )
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
         return 'Password harus berisi huruf dan angka.'
     return None

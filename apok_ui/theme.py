@@ -8,7 +8,7 @@ NEGATIVE = '#c62828'
 WARNING = '#ef6c00'
 
 PAGE = 'w-full max-w-screen-lg mx-auto p-3 sm:p-6 gap-4'
-TAP = 'min-h-[44px]'  # tap targets of at least 44 px on phones
+TAP = 'min-h-[44px] min-w-[44px]'  # tap targets of at least 44 px on phones
 LINK = 'inline-flex items-center min-h-[44px] min-w-[44px]'  # a text link as big as a tap target
 
 
@@ -16,10 +16,16 @@ LINK = 'inline-flex items-center min-h-[44px] min-w-[44px]'  # a text link as bi
 # a field, the pager's numbers, a chip's remover; an error under a field keeps its distance from the next field.
 CSS = """
 .q-field__focusable-action { min-width: 44px; min-height: 44px; justify-content: center; }
-.q-pagination .q-btn { min-width: 44px !important; min-height: 44px; }
+.q-pagination .q-btn { min-width: 44px !important; min-height: 44px !important; }
 .q-chip__icon--remove { box-sizing: content-box; padding: 13px; margin: -13px -13px -13px -4px; }
 .q-field--with-bottom { padding-bottom: 24px; }
 .q-field__bottom { line-height: 1.2; }
+.q-checkbox, .q-toggle, .q-radio { min-height: 44px; }
+.q-expansion-item .q-item { min-height: 44px; }
+.apok-nav .q-tab__label { font-size: 11px; line-height: 1.2; white-space: normal; text-align: center; }
+.apok-tabs-wrap .q-tabs__content { flex-wrap: wrap; }
+.apok-tabs-wrap .q-tab { flex: 1 1 50%; }
+@media (min-width: 640px) { .apok-tabs-wrap .q-tab { flex: 0 0 auto; } }
 """
 # Every toast at the top, one at a time: a bottom toast covered Disetujui / Ditolak (and the phone's tab bar) for
 # seconds, and an old red one stayed on screen beside the success that followed it. Quasar replaces a toast of the

@@ -57,7 +57,7 @@ def _row(officer: Officer, row: KecamatanRow, refresh: Refresh) -> None:
             ui.button('Ubah', icon='edit', on_click=lambda: _form(officer, row, refresh)).props('flat no-caps').classes(
                 theme.TAP
             )
-        with ui.expansion('Kelurahan').classes('w-full').props('dense'):
+        with ui.expansion('Kelurahan').classes('w-full'):
             for kelurahan_id, nama in row.kelurahan:
                 with ui.row().classes('w-full items-center justify-between'):
                     ui.label(nama)

@@ -121,11 +121,9 @@ class Editor:
         items = self.data.persyaratan
         for index, item in enumerate(items):
             with ui.row().classes('w-full items-center gap-2 border-b pb-2').mark(f'persyaratan-{index}'):
-                ui.input('Nama persyaratan').bind_value(item, 'label').props('outlined dense').classes(
-                    'grow min-w-[200px]'
-                )
+                ui.input('Nama persyaratan').bind_value(item, 'label').props('outlined').classes('grow min-w-[200px]')
                 ui.select(JENIS_BERKAS, multiple=True, label='Jenis berkas').bind_value(item, 'jenis').props(
-                    'outlined dense use-chips'
+                    'outlined use-chips'
                 ).classes('min-w-[180px]')
                 ui.checkbox('Wajib').bind_value(item, 'wajib')
                 self._order_buttons(items, index, self._refresh__persyaratan)
@@ -139,12 +137,12 @@ class Editor:
             ui.label('Belum ada isian tambahan.').classes('text-sm text-gray-600')
         for index, item in enumerate(items):
             with ui.row().classes('w-full items-center gap-2 border-b pb-2').mark(f'isian-{index}'):
-                ui.input('Nama isian').bind_value(item, 'label').props('outlined dense').classes('grow min-w-[200px]')
-                jenis = ui.select(JENIS_ISIAN, label='Jenis').bind_value(item, 'jenis').props('outlined dense')
+                ui.input('Nama isian').bind_value(item, 'label').props('outlined').classes('grow min-w-[200px]')
+                jenis = ui.select(JENIS_ISIAN, label='Jenis').bind_value(item, 'jenis').props('outlined')
                 jenis.classes('min-w-[150px]')
                 ui.input('Pilihan (pisahkan dengan koma)').bind_value(item, 'pilihan_teks').bind_visibility_from(
                     item, 'jenis', backward=lambda j: j == 'pilihan'
-                ).props('outlined dense').classes('grow min-w-[200px]')
+                ).props('outlined').classes('grow min-w-[200px]')
                 ui.checkbox('Wajib').bind_value(item, 'wajib')
                 self._order_buttons(items, index, self._refresh__isian)
 

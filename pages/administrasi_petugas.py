@@ -72,17 +72,17 @@ async def page() -> RedirectResponse | None:
     with admin_frame(officer, Kelola.PETUGAS):
         with ui.row().classes('w-full items-end gap-2'):
             ui.input('Cari nama atau NIP', on_change=lambda e: _search(e.value)).props(
-                'outlined dense clearable debounce=400'
+                'outlined clearable debounce=400'
             ).classes('grow min-w-[200px]').mark('cari')
             ui.select(
                 {SEMUA: 'Semua kecamatan', **kecamatan}, value=SEMUA, on_change=lambda e: _set('kecamatan', e.value)
-            ).props('outlined dense').classes('min-w-[170px]').mark('saring-kecamatan')
+            ).props('outlined').classes('min-w-[170px]').mark('saring-kecamatan')
             ui.select(
                 {SEMUA: 'Semua peran', **{p.value: p.label for p in Peran}},
                 value=SEMUA,
                 on_change=lambda e: _set('peran', e.value),
-            ).props('outlined dense').classes('min-w-[170px]').mark('saring-peran')
-            ui.select(STATUS, value=SEMUA, on_change=lambda e: _set('status', e.value)).props('outlined dense').classes(
+            ).props('outlined').classes('min-w-[170px]').mark('saring-peran')
+            ui.select(STATUS, value=SEMUA, on_change=lambda e: _set('status', e.value)).props('outlined').classes(
                 'min-w-[130px]'
             ).mark('saring-status')
             ui.button(

@@ -112,13 +112,19 @@ def _per_layanan(data: Monitoring) -> None:
                     ui.label('Tidak ada pengurusan yang menunggu.')
 
 
+def _lama(hours: float) -> str:
+    """Return a duration as Indonesian writes it, with a decimal comma: '3,0 jam', '2,5 hari'."""
+    value, unit = (hours, 'jam') if hours < 48 else (hours / 24, 'hari')
+    return f'{value:.1f} {unit}'.replace('.', ',')
+
+
 def _medians(data: Monitoring) -> None:
     with ui.card().classes('w-full gap-2 p-3'):
         ui.label('Waktu median per tahap (30 hari)').classes('text-base font-semibold')
         with ui.element('div').classes('w-full grid grid-cols-2 sm:grid-cols-4 gap-2'):
             for role in STAGE_ORDER:
                 hours = data.median_hours.get(role)
-                text = '–' if hours is None else (f'{hours:.1f} jam' if hours < 48 else f'{hours / 24:.1f} hari')
+                text = '–' if hours is None else _lama(hours)
                 with ui.column().classes('gap-0'):
                     ui.label(STAGE_LABEL[role]).classes('text-xs text-gray-600')
                     ui.label(text).classes('text-lg font-medium').mark(f'median-{role}')

@@ -56,10 +56,10 @@ def test_ten_failures_block_that_address_for_fifteen_minutes_even_with_the_right
 
 
 def test_a_password_over_72_bytes_is_refused_with_a_clear_message(people):
-    with pytest.raises(LoginRefused, match='maksimal 72 byte'):
+    with pytest.raises(LoginRefused, match='maksimal 72 karakter'):
         login(people.of(Peran.ADMIN).nip, 'é' * 37)  # 74 bytes, 37 characters
     assert security.password_problem('a1' + 'é' * 36) == (
-        'Password maksimal 72 byte (sekarang 74 byte); perpendek password Anda.'
+        'Password terlalu panjang: maksimal 72 karakter (huruf beraksen seperti é dihitung 2); perpendek password Anda.'
     )
     assert security.password_problem('a1' * 36) is None
 

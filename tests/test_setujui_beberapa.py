@@ -1,5 +1,6 @@
 """Issue 16's services on a SQLite file and on the machine's PostgreSQL: Setujui beberapa (one guarded approval per
-application), the correction of a wrong hand-over, a NIP typed with its spaces, and why a login failed."""
+application, the Camat's issuing each letter as Lihat Data does), the correction of a wrong hand-over, a NIP typed
+with its spaces, and why a login failed."""
 
 from datetime import timedelta
 
@@ -7,13 +8,21 @@ import pytest
 from sqlmodel import select
 
 from apok_ui import db, services
+from apok_ui.printing import cetak
+from apok_ui.printing.massal import approve_many
 from apok_ui.queries import workspace as queries
 from apok_ui.services import Forbidden, Invalid
-from models import AuditLog, Pengurusan, Peran, Riwayat, Tab
+from models import AuditLog, Pengurusan, Peran, Riwayat, Surat, Tab
 from models.validasi import format_nip
 from models.waktu import now
 from models.workflow import KOREKSI_SERAHKAN
 from tests.conftest import KEC_B, PASSWORD, submit
+
+
+@pytest.fixture(autouse=True)
+def qr_address() -> None:
+    """Print QR codes to a fixed address (main.py sets the configured one when the app starts)."""
+    cetak.configure('https://apok.batam.example')
 
 
 def load(pengurusan_id: int) -> Pengurusan:
@@ -40,11 +49,11 @@ def at_sekcam(people, seq: int) -> int:
     return pid
 
 
-def test_the_sekcam_approves_three_at_once_each_with_its_own_riwayat_row(people):
+async def test_the_sekcam_approves_three_at_once_each_with_its_own_riwayat_row(people):
     pids = [at_sekcam(people, seq) for seq in (1, 2, 3)]
-    result = services.approve_many(
-        actor=people.of(Peran.SEKCAM).actor,
-        pilihan=[(pid, load(pid).version) for pid in pids],
+    result = await approve_many(
+        people.of(Peran.SEKCAM).actor,
+        [(pid, load(pid).version) for pid in pids],
         keterangan='Diteruskan kepada Camat.',
     )
     assert result.disetujui == tuple(pids) and result.gagal == {}
@@ -54,41 +63,42 @@ def test_the_sekcam_approves_three_at_once_each_with_its_own_riwayat_row(people)
         assert load(pid).peran_menunggu == 'camat'
 
 
-def test_a_stale_one_in_a_batch_is_reported_while_the_others_go_through(people):
+async def test_a_stale_one_in_a_batch_is_reported_while_the_others_go_through(people):
     first, moved, third = (at_sekcam(people, seq) for seq in (1, 2, 3))
     seen = {pid: load(pid).version for pid in (first, moved, third)}
     services.reject(actor=people.of(Peran.SEKCAM).actor, pengurusan_id=moved, version=seen[moved], keterangan='x')
-    result = services.approve_many(actor=people.of(Peran.SEKCAM).actor, pilihan=list(seen.items()))
+    result = await approve_many(people.of(Peran.SEKCAM).actor, list(seen.items()))
     assert result.disetujui == (first, third)
-    assert list(result.gagal) == [moved] and 'diproses' in result.gagal[moved].lower()
+    assert list(result.gagal) == [moved] and result.gagal[moved]  # reported, with the refusal's own words
     assert [r.aksi for r in riwayat(moved)][-1] == 'ditolak'  # the stale one was not approved after all
 
 
-def test_the_camat_completes_a_batch_and_each_gets_its_own_letter_number(people):
+async def test_the_camat_completes_a_batch_and_each_gets_its_own_letter_number_and_stored_letter(people):
     pids = [at_sekcam(people, seq) for seq in (1, 2)]
     for pid in pids:
         approve_as(people, Peran.SEKCAM, pid)
-    services.approve_many(actor=people.of(Peran.CAMAT).actor, pilihan=[(pid, load(pid).version) for pid in pids])
+    result = await approve_many(people.of(Peran.CAMAT).actor, [(pid, load(pid).version) for pid in pids])
+    assert result.gagal == {}
     numbers = [load(pid).nomor_surat for pid in pids]
     assert all(numbers) and len(set(numbers)) == 2 and all(load(pid).status == 'selesai' for pid in pids)
+    with db.get().read() as session:
+        assert len(session.exec(select(Surat).where(Surat.pengurusan_id.in_(pids))).all()) == 2
 
 
-def test_only_the_sekcam_and_the_camat_approve_in_batches_and_another_kecamatan_is_refused_by_name(people):
+async def test_only_the_sekcam_and_the_camat_approve_in_batches_and_another_kecamatan_is_refused_by_id(people):
     pid = submit(seq=1).pengurusan_id
     for peran in (Peran.ADMIN, Peran.KASI):
         with pytest.raises(Forbidden, match='Sekretaris Camat dan Camat'):
-            services.approve_many(actor=people.of(peran).actor, pilihan=[(pid, 1)])
+            await approve_many(people.of(peran).actor, [(pid, 1)])
     other = at_sekcam(people, 2)
-    result = services.approve_many(actor=people.of(Peran.SEKCAM, KEC_B).actor, pilihan=[(other, load(other).version)])
+    result = await approve_many(people.of(Peran.SEKCAM, KEC_B).actor, [(other, load(other).version)])
     assert result.disetujui == () and 'bukan milik kecamatan' in result.gagal[other]
 
 
-def test_one_wrong_keterangan_refuses_the_whole_batch_before_any_approval(people):
+async def test_one_wrong_keterangan_refuses_the_whole_batch_before_any_approval(people):
     pid = at_sekcam(people, 1)
     with pytest.raises(Invalid):
-        services.approve_many(
-            actor=people.of(Peran.SEKCAM).actor, pilihan=[(pid, load(pid).version)], keterangan='\x00'
-        )
+        await approve_many(people.of(Peran.SEKCAM).actor, [(pid, load(pid).version)], keterangan='\x00')
     assert load(pid).peran_menunggu == 'sekcam'
 
 

@@ -42,7 +42,7 @@ async def test_profil_petugas_shows_name_nip_jabatan_kecamatan_and_the_password_
     await seen(user, admin.nip)
     await seen(user, 'Admin Kecamatan')
     await seen(user, KEC_A)
-    await seen(user, 'Password 8–72 byte')
+    await seen(user, 'Password 8 sampai 72 karakter')
     await seen(user, marker='keluar')
 
 

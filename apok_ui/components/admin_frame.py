@@ -33,8 +33,10 @@ def admin_frame(officer: Officer, kelola: Kelola | None) -> Iterator[ui.column]:
     title = kelola.label if kelola else 'Administrasi Sistem'
     with officer_frame(officer, title) as main:
         with ui.row().classes('w-full items-center gap-1'):
-            ui.button(icon='home', on_click=lambda: ui.navigate.to('/admin')).props('flat round').classes(theme.TAP)
-            ui.link('Administrasi Sistem', '/admin/sistem').classes('text-sm')
+            ui.button(icon='home', on_click=lambda: ui.navigate.to('/admin')).props(
+                'flat round aria-label="Beranda"'
+            ).classes(theme.TAP)
+            ui.link('Administrasi Sistem', '/admin/sistem').classes(f'text-sm {theme.LINK}')
             if kelola:
                 ui.label('›').classes('text-gray-500')
                 ui.label(kelola.label).classes('text-sm font-medium')

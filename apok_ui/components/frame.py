@@ -30,7 +30,7 @@ def officer_frame(officer: Officer, title: str = 'APOK') -> Iterator[ui.column]:
             ui.label(officer.peran.label).classes('text-xs opacity-90 truncate max-w-full')
         if officer.peran is Peran.SUPERADMIN:
             _header_link('admin_panel_settings', 'Administrasi Sistem', '/admin/sistem', 'ke-sistem')
-            _header_link('account_circle', 'Profil Petugas: ganti password, keluar', '/admin/profil', 'ke-profil')
+            _header_link('account_circle', 'Profil Petugas', '/admin/profil', 'ke-profil')
     with ui.column().classes(theme.PAGE) as main:
         yield main
 

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import run, ui
 
 from apok_ui import theme
+from apok_ui.components import draf
 from apok_ui.components.aksi import busy, dispose_on_close, show_error
 from apok_ui.printing import queries as queries_cetak
 from apok_ui.queries.detail import Detail
@@ -32,8 +33,9 @@ def consequence(aksi: Aksi, d: Detail) -> str:
     return f'Pengurusan diteruskan kepada {Peran(after.tahapan[after.tahap]).label}.'
 
 
-def keputusan(d: Detail, on_decide: Decide) -> None:
-    """Show the Keterangan field and the two decisions; a rejection needs a Keterangan."""
+def keputusan(d: Detail, on_decide: Decide, *, draft_key: str = '') -> ui.textarea:
+    """Show the Keterangan field and the two decisions; a rejection needs a Keterangan. With `draft_key` what is
+    typed is kept on the device (apok_ui/components/draf.py) and put back when the officer opens it again."""
     with ui.card().classes('w-full gap-3 p-3 sm:p-4').props('flat bordered').mark('persetujuan'):
         ui.label('Persetujuan').classes('text-base font-semibold')
         keterangan = (
@@ -42,6 +44,8 @@ def keputusan(d: Detail, on_decide: Decide) -> None:
             .classes('w-full')
             .mark('keterangan')
         )
+        if draft_key:
+            draf.keep(keterangan, draft_key, note=draf.restored_note())
         with ui.row().classes('w-full gap-3'):
             setuju = (
                 ui.button('Disetujui', icon='check_circle', color='positive')
@@ -71,6 +75,7 @@ def keputusan(d: Detail, on_decide: Decide) -> None:
 
     setuju.on_click(lambda: decide(Aksi.SETUJUI))
     tolak.on_click(lambda: decide(Aksi.TOLAK))
+    return keterangan
 
 
 async def confirm(aksi: Aksi, d: Detail, keterangan: str) -> bool | str:

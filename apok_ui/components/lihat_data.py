@@ -7,16 +7,17 @@ again (after an action here, or when another officer changed it).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from nicegui import run, ui
 
 from apok_ui import auth, services, theme
-from apok_ui.components import data_panels
+from apok_ui.components import data_panels, draf
 from apok_ui.components.aksi import announce, dispose_on_close, perform, tell
 from apok_ui.components.keputusan import keputusan
 from apok_ui.components.penyerahan import cetak_button, serahkan_button
-from apok_ui.components.revisi import revisi_dialog
+from apok_ui.components.revisi import revisi_dialog, revisi_reason
 from apok_ui.components.status_chip import LANGKAH
 from apok_ui.components.status_pengurusan import status_pengurusan
 from apok_ui.printing import terbit
@@ -25,7 +26,7 @@ from apok_ui.queries.detail import Detail
 from apok_ui.queries.workspace import Officer
 from apok_ui.services import ServiceError
 from apok_ui.services.audit import record_view
-from models import Aksi
+from models import Aksi, Peran
 from models import workflow as wf
 
 TABS = (
@@ -35,6 +36,20 @@ TABS = (
     ('status', 'Status Pengurusan', 'timeline'),
 )
 Changed = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Diproses:
+    """Someone else's decision on the open application: who (their role), and what this officer had typed."""
+
+    oleh: str
+    typed: str
+
+
+def _who(d: Detail) -> str:
+    """Return who made the latest step: an officer's role, or the citizen."""
+    last = d.riwayat[-1] if d.riwayat else None
+    return Peran(last.peran).label if last is not None and last.peran else 'pemohon'
 
 
 class LihatData:
@@ -49,6 +64,9 @@ class LihatData:
         self.tab = 'pemohon'
         self.dialog: ui.dialog | None = None
         self.client = ui.context.client
+        self.keterangan: ui.textarea | None = None  # the Keterangan being typed, while a decision is offered
+        self.notice: Diproses | None = None  # someone else's decision, shown until the officer closes it
+        self.acting = False  # this dialog's own action is on its way: the change it hears of is its own
 
     @property
     def is_open(self) -> bool:
@@ -68,14 +86,25 @@ class LihatData:
         self._build()
         return True
 
-    async def reload(self) -> None:
-        """Read the application again and show its fresh state (closing the dialog if it is gone)."""
+    async def reload(self, *, elsewhere: bool = False) -> None:
+        """Read the application again and show its fresh state (closing the dialog if it is gone).
+
+        After a change made `elsewhere` (another officer, the citizen) the dialog says who processed it, and a
+        Keterangan the officer had typed stays on screen, copyable, until they close the notice.
+        """
         if not self.is_open:
             return
+        seen, typed = self.detail.version, self._typed()
         if not await self._read():
             self.dialog.close()
             return
+        if elsewhere and self.detail.version != seen and not self.acting:
+            self.notice = Diproses(_who(self.detail), typed or (self.notice.typed if self.notice else ''))
         await self.content.refresh()
+
+    def _typed(self) -> str:
+        element = self.keterangan
+        return (element.value or '').strip() if element is not None and not element.is_deleted else ''
 
     async def _read(self) -> bool:
         self.detail = await run.io_bound(queries_detail.detail, self.officer.kecamatan_id, self.pengurusan_id)
@@ -103,11 +132,17 @@ class LihatData:
     def content(self) -> None:
         """Show the four tabs and, below them, what the officer may do now."""
         d = self.detail
+        self.keterangan = None
         ui.label(f'{d.layanan_nama} · {d.pemohon["nama"]}').classes('text-base font-semibold break-words')
+        if self.notice is not None:
+            self._notice(self.notice)
+        if d.status is wf.Status.REVISI:
+            self._revisi_info(d)  # at the top: the reason is what the Admin opens it for
+        # Two rows of two on a phone, one row from 640 px on: every tab one tap away, none behind an arrow.
         with (
             ui.tabs(value=self.tab, on_change=lambda e: setattr(self, 'tab', e.value))
-            .props('dense mobile-arrows outside-arrows inline-label no-caps align=left')
-            .classes('w-full text-primary border-b') as tabs
+            .props('dense inline-label no-caps align=left')
+            .classes('w-full text-primary border-b apok-tabs-wrap') as tabs
         ):
             for name, label, icon in TABS:
                 ui.tab(name, label, icon).classes(theme.TAP).mark(f'tab-{name}')
@@ -126,38 +161,73 @@ class LihatData:
         """Show the actions the workflow table allows this officer now (the services check again)."""
         allowed = wf.actions_for(self.officer.peran, d.posisi)
         if Aksi.REVISI in allowed:
-            with ui.row().classes('w-full items-center gap-2 rounded-lg bg-orange-50 px-3 py-2').mark('info-revisi'):
-                ui.icon('edit_note', color='warning').classes('text-2xl')
-                ui.label(self._revisi_reason(d)).classes('flex-1 text-sm break-words min-w-0')
-                ui.button('Revisi Data', icon='edit', on_click=self._open_revisi).props(
-                    'unelevated no-caps color=warning'
-                ).classes(theme.TAP).mark('revisi-data')
+            ui.button('Revisi Data', icon='edit', on_click=self._open_revisi).props(
+                'unelevated no-caps color=warning'
+            ).classes(theme.TAP).mark('revisi-data')
         if Aksi.SETUJUI in allowed:
-            keputusan(d, self._decide)
+            self.keterangan = keputusan(d, self._decide, draft_key=self._draft_key())
         if Aksi.CETAK in allowed or Aksi.SERAHKAN in allowed:
             with ui.row().classes('w-full gap-3'):
                 if Aksi.CETAK in allowed:
                     cetak_button(auth.actor(self.officer), d.id, self._after_change, nomor=d.nomor_pendaftaran)
                 if Aksi.SERAHKAN in allowed:
-                    serahkan_button(d.pemohon['nama'], self._hand_over, nomor=d.nomor_pendaftaran)
+                    serahkan_button(
+                        d.pemohon['nama'], self._hand_over, nomor=d.nomor_pendaftaran, dicetak=d.jumlah_cetak > 0
+                    )
 
-    @staticmethod
-    def _revisi_reason(d: Detail) -> str:
-        rejected = [step for step in d.riwayat if step.aksi == Aksi.TOLAK.value]
-        reason = rejected[-1].keterangan if rejected else ''
-        return f'Dikembalikan untuk direvisi: {reason}' if reason else 'Dikembalikan untuk direvisi.'
+    def _revisi_info(self, d: Detail) -> None:
+        with ui.row().classes('w-full items-center gap-2 rounded-lg bg-orange-50 px-3 py-2').mark('info-revisi'):
+            ui.icon('edit_note', color='warning').classes('text-2xl')
+            ui.label(revisi_reason(d)).classes('flex-1 text-sm break-words min-w-0')
+
+    def _notice(self, notice: Diproses) -> None:
+        """Say that someone else processed the application; keep what this officer had typed, to copy."""
+        with ui.column().classes('w-full gap-2 rounded-lg bg-amber-50 px-3 py-2').mark('diproses-lain'):
+            with ui.row().classes('w-full items-center gap-2 no-wrap'):
+                ui.icon('info', color='warning').classes('text-2xl')
+                ui.label(f'Pengurusan ini baru saja diproses oleh {notice.oleh}.').classes(
+                    'flex-1 min-w-0 text-sm font-medium break-words'
+                )
+                ui.button(icon='close', on_click=self._close_notice).props(
+                    'flat round aria-label="Tutup pemberitahuan"'
+                ).classes('min-w-[44px] min-h-[44px]').mark('tutup-pemberitahuan')
+            if notice.typed:
+                ui.textarea('Keterangan yang sudah Anda ketik', value=notice.typed).props(
+                    'outlined readonly autogrow'
+                ).classes('w-full').mark('keterangan-tersimpan')
+                ui.button(
+                    'Salin Keterangan', icon='content_copy', on_click=lambda: ui.clipboard.write(notice.typed)
+                ).props('flat no-caps').classes(theme.TAP).mark('salin-keterangan')
+
+    async def _close_notice(self) -> None:
+        self.notice = None
+        draf.forget(self.client, self._draft_key())
+        await self.content.refresh()
+
+    def _draft_key(self) -> str:
+        return draf.key(self.officer.id, self.pengurusan_id, 'keterangan')
 
     async def _decide(self, aksi: Aksi, keterangan: str, version: int, sandi: str | None = None) -> None:
         """Approve or reject with the version the officer saw; a stale or refused decision shows the fresh state."""
+        self.acting = True  # until the fresh state is read: the live news of this decision is not someone else's
+        try:
+            await self._decided(aksi, await self._send(aksi, keterangan, version, sandi))
+        finally:
+            self.acting = False
+
+    async def _send(self, aksi: Aksi, keterangan: str, version: int, sandi: str | None) -> ServiceError | None:
         if aksi is Aksi.SETUJUI:
-            error = await self._approve(version, keterangan, sandi)
-        else:
-            error = await self._run(services.reject, version=version, keterangan=keterangan)
+            return await self._approve(version, keterangan, sandi)
+        return await self._run(services.reject, version=version, keterangan=keterangan)
+
+    async def _decided(self, aksi: Aksi, error: ServiceError | None) -> None:
+        """Show the outcome of a decision: wrong input stays as typed, anything else shows the fresh state."""
         if isinstance(error, services.Invalid):
             tell(error)  # the Keterangan stays as typed
             return
         if error is None:
             self.tab = 'status'
+            draf.forget(self.client, self._draft_key())  # sent: the device keeps it no longer
         nomor = self.detail.nomor_pendaftaran
         await self._after_change()
         if error is None:
@@ -181,7 +251,7 @@ class LihatData:
         return None
 
     def _open_revisi(self) -> None:
-        revisi_dialog(self.detail, self._revise)
+        revisi_dialog(self.detail, self._revise, draft=draf.key(self.officer.id, self.pengurusan_id, 'revisi'))
 
     async def _revise(self, changes: dict[str, Any], alasan: str) -> ServiceError | None:
         error = await self._run(services.revise, version=self.detail.version, changes=changes, keterangan=alasan)

@@ -82,11 +82,15 @@ def serahkan_dialog(nomor: str, nama_pemohon: str, on_hand: Hand, *, dicetak: bo
         pesan = ui.label().classes('text-negative text-sm').props('role=alert')
         simpan = dialog_buttons(dialog, 'Serahkan', 'how_to_reg', 'simpan-serahkan', color='secondary')
 
+    sure: list[bool] = []
+
     async def save() -> None:
         pesan.set_text('')
         receiver, relation = (nama.value or '').strip(), (hubungan.value or '').strip()
-        if not dicetak and not await confirm_unprinted(nomor):
-            return
+        if not dicetak and not sure:
+            if not await confirm_unprinted(nomor):
+                return
+            sure.append(True)  # asked once per form: a wrong relation corrected next is no new slip
         with busy(simpan):
             error = await on_hand(receiver, relation)
         if error is None:

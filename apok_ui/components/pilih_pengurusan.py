@@ -26,6 +26,8 @@ class PilihPengurusan:
         self.selected = selected
         self.shown = _shown(layanan, counts)
         self.badges: dict[int | None, ui.label] = {}
+        self.active: ui.element | None = None
+        self.client = ui.context.client
         with ui.column().classes('w-full gap-1'):
             ui.label('Pilih Pengurusan').classes('text-sm font-semibold text-gray-700')
             with (
@@ -43,6 +45,21 @@ class PilihPengurusan:
                         lambda i=item.id: on_select(i),
                         f'layanan-{item.kode}',
                     )
+                self.active = self.badges[selected].parent_slot.parent if selected in self.badges else None
+
+    def reveal(self) -> None:
+        """Scroll the row so the chosen chip is in sight (the row is drawn anew, scrolled back to its start)."""
+        if self.active is None:
+            return
+        # Through the client (the tapped chip is gone), once the new chip is on the page (Vue draws it later).
+        self.client.run_javascript(f"""(() => {{
+          const reveal = (tries) => {{
+            const chip = getHtmlElement({self.active.id});
+            if (!chip) return tries > 0 && setTimeout(() => reveal(tries - 1), 50);
+            chip.scrollIntoView({{inline: 'center', block: 'nearest'}});
+          }};
+          reveal(40);
+        }})()""")
 
     def fits(self, counts: dict[int, int], selected: int | None) -> bool:
         """Return whether these counts and this choice look the same but for numbers (then `update` suffices)."""

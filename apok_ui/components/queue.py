@@ -40,6 +40,7 @@ PLACE = {
     'nik': f'{WIDE} md:col-start-2 md:row-start-2 text-xs text-gray-600 break-all',
     'hp': f'{WIDE} md:col-start-3 md:row-start-1 text-sm break-all',
     'aksi': f'{WIDE} md:col-start-5 md:row-start-1 md:row-span-3 md:self-center mt-2 md:mt-0',
+    'alasan': f'{WIDE} md:col-start-2 md:col-span-3 md:row-start-3 text-sm text-orange-800 break-words',
 }
 
 
@@ -100,6 +101,7 @@ def _cells(row: QueueRow, at, show_layanan: bool, show_waiting: bool) -> str:
             _cell(row.nama, PLACE['nama']),
             _cell(f'NIK {row.nik}', PLACE['nik']),
             _cell(row.no_hp, PLACE['hp']),
+            _cell(f'Alasan revisi: {row.alasan_revisi}', PLACE['alasan']) if row.alasan_revisi else '',
         )
     )
 

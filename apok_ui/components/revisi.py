@@ -9,11 +9,13 @@ from typing import Any
 from nicegui import ui
 
 from apok_ui import theme
+from apok_ui.components import draf
 from apok_ui.components.aksi import busy, dialog_buttons, dispose_on_close, show_error
 from apok_ui.components.isian_input import isian_input
 from apok_ui.components.tanggal_input import tampil
 from apok_ui.queries.detail import Detail
 from apok_ui.services import Invalid, ServiceError
+from models import Aksi
 from models.permohonan import FIELD_LABELS, PILIHAN
 from models.tables import KETERANGAN_MAX
 
@@ -25,8 +27,16 @@ def _text(value: object, jenis: str = 'teks') -> str:
     return tampil(value) if isinstance(value, date) or jenis == 'tanggal' else str(value or '')
 
 
-def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
-    """Open the revision form; `on_save(changes, alasan)` returns the refusal, or None when saved."""
+def revisi_reason(d: Detail) -> str:
+    """Return why a later stage sent the application back, as the Admin reads it."""
+    rejected = [step for step in d.riwayat if step.aksi == Aksi.TOLAK.value]
+    reason = rejected[-1].keterangan if rejected else ''
+    return f'Dikembalikan untuk direvisi: {reason}' if reason else 'Dikembalikan untuk direvisi.'
+
+
+def revisi_dialog(d: Detail, on_save: Save, *, draft: str = '') -> ui.dialog:
+    """Open the revision form, the reason it came back first; `on_save(changes, alasan)` returns the refusal, or
+    None when saved. With `draft` (a draf.key) every field typed is kept on the device until it is saved."""
     inputs: dict[str, ui.element] = {}
     # In the page's layout, not in Lihat Data's content: a live refresh must not delete a form being filled in.
     with (
@@ -39,9 +49,13 @@ def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
             ui.button(icon='close', on_click=dialog.close).props('flat round aria-label=Tutup').classes(
                 f'{theme.TAP} min-w-[44px]'
             )
+        with ui.row().classes('w-full items-center gap-2 rounded-lg bg-orange-50 px-3 py-2').mark('alasan-kembali'):
+            ui.icon('edit_note', color='warning').classes('text-2xl')
+            ui.label(revisi_reason(d)).classes('flex-1 text-sm break-words min-w-0')
         ui.label('Ubah data yang keliru. Setiap perubahan dicatat (lama → baru) di Status Pengurusan.').classes(
             'text-sm text-gray-600'
         )
+        note = draf.restored_note()
         with ui.element('div').classes('grid grid-cols-1 sm:grid-cols-2 gap-3 w-full'):
             for name, label in FIELD_LABELS.items():
                 jenis = 'tanggal' if name == 'tanggal_lahir' else 'teks'
@@ -62,6 +76,10 @@ def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
         )
         pesan = ui.label().classes('text-negative text-sm').props('role=alert')
         simpan = dialog_buttons(dialog, 'Simpan Revisi', 'save', 'simpan-revisi')
+    drafts = {f'{draft}:{name}': element for name, element in {**inputs, 'alasan': alasan}.items()} if draft else {}
+    for storage_key, element in drafts.items():
+        if not isinstance(element, ui.select):  # a choice is one tap again; typing is what a lost connection costs
+            draf.keep(element, storage_key, note=note, over=True)  # the fields open with today's data
 
     async def save() -> None:
         for element in (*inputs.values(), alasan):
@@ -70,6 +88,8 @@ def revisi_dialog(d: Detail, on_save: Save) -> ui.dialog:
         with busy(simpan):
             error = await on_save(_changes(d, inputs), (alasan.value or '').strip())
         if error is None:
+            if drafts:
+                draf.forget(dialog.client, *drafts)
             if not dialog.is_deleted:
                 dialog.close()
             return

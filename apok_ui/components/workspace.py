@@ -15,6 +15,7 @@ from apok_ui.components.penyerahan import selesai_actions
 from apok_ui.components.pilih_pengurusan import PilihPengurusan
 from apok_ui.components.profil_panel import profil_panel
 from apok_ui.components.queue import Pager, queue_table
+from apok_ui.components.setujui_beberapa import SetujuiBeberapa, may_batch
 from apok_ui.components.workspace_state import PROFIL, QUEUE_TABS, View, ViewKey, WorkspaceState
 from apok_ui.live import Changes, Live
 from apok_ui.queries import workspace as queries
@@ -30,6 +31,8 @@ EMPTY = {
     Tab.DITOLAK: 'Tidak ada pengurusan yang ditolak.',
 }
 NOT_FOUND = 'Tidak ada pengurusan yang cocok dengan pencarian.'
+NAV_ICON = {'baru': 'inbox', 'proses': 'pending_actions', 'selesai': 'task_alt', PROFIL: 'account_circle'}
+NAV_TAB = 'min-h-[56px] px-1 flex-1 min-w-0 apok-nav'  # a quarter of a phone each (theme.CSS: the label's size)
 
 
 def read_view(kecamatan_id: int, key: ViewKey) -> View:
@@ -52,12 +55,14 @@ class Workspace:
         self.ip = ip
         self.client = ui.context.client
         self.state = state
-        self.tab_badges: dict[str, ui.label] = {}
+        self.tab_badges: dict[str, list[ui.element]] = {}  # each tab's count, at the top and in the phone's bar
+        self.tab_bars: list[ui.tabs] = []
         self.filter_buttons: dict[bool, ui.button] = {}  # Data Selesai's Selesai (False) and Ditolak (True)
         self.pilih: PilihPengurusan | None = None
         self.pager: Pager | None = None
         self.progress: ui.linear_progress | None = None
         self.lihat_data: LihatData | None = None
+        self.massal = SetujuiBeberapa(officer, self.reload) if may_batch(officer) else None
         # Refreshable per page, not per class: a class-level one scans every open page's targets on each refresh.
         self.tab_body = ui.refreshable(self._tab_body)
         self.chips = ui.refreshable(self._chips)
@@ -86,7 +91,7 @@ class Workspace:
         await self._refresh()
         lihat = self.lihat_data
         if lihat is not None and lihat.is_open and (changes is None or lihat.pengurusan_id in _ids(changes)):
-            await lihat.reload()
+            await lihat.reload(elsewhere=True)  # says who processed it, keeps a Keterangan already typed
 
     async def _refresh(self, *, loading: bool = False) -> None:
         """Read the view chosen now and show it; return once the newest view asked for is on screen.
@@ -126,6 +131,8 @@ class Workspace:
         self._update_counts()
         if redraw_tab:
             await self.tab_body.refresh()
+            if self.pilih is not None:
+                self.pilih.reveal()
             return
         if state.queue_tab is None or view.page is None:
             return
@@ -133,6 +140,8 @@ class Workspace:
             self.pilih.update(view.layanan_counts)
         else:
             await self.chips.refresh()
+            if self.pilih is not None:
+                self.pilih.reveal()  # a chip chosen far right stays in sight, not scrolled back to Semua
         if state.rows_differ():
             await self.listing.refresh()
         if self.pager is not None:
@@ -152,27 +161,51 @@ class Workspace:
             self._tabs(locked=wajib_ganti)
             with ui.column().classes('w-full gap-3'):
                 self.tab_body(wajib_ganti)
+        with self.client.content:  # the phone's bar is a layout element of the page itself
+            self._bottom_nav(locked=wajib_ganti)
 
     def _tabs(self, *, locked: bool) -> None:
+        """Show the tabs above the work from 640 px on (a phone has them in the bar at the bottom instead)."""
         counts = self.state.shown.counts
         with (
             ui.tabs(value=self.state.tab, on_change=lambda e: self.select_tab(e.value))
             .props('inline-label no-caps mobile-arrows outside-arrows active-color=primary indicator-color=primary')
-            .classes('w-full bg-white rounded-lg shadow-sm text-gray-700')
+            .classes('w-full bg-white rounded-lg shadow-sm text-gray-700 max-sm:hidden') as bar
         ):
             if self.state.verifies:
                 for key, tab in QUEUE_TABS.items():
                     with ui.tab(key, tab.label).classes(theme.TAP).mark(f'tab-{key}') as element:
-                        self.tab_badges[key] = ui.label(str(counts[tab])).classes(BADGE).mark(f'jumlah-{key}')
+                        badge = ui.label(str(counts[tab])).classes(BADGE).mark(f'jumlah-{key}')
+                        self.tab_badges.setdefault(key, []).append(badge)
                     element.set_enabled(not locked)
             ui.tab(PROFIL, 'Profil Petugas').classes(theme.TAP).mark(f'tab-{PROFIL}')
+        self.tab_bars.append(bar)
+
+    def _bottom_nav(self, *, locked: bool) -> None:
+        """Show the four tabs in a bar at the bottom of a phone, each one tap away (no arrows, nothing hidden)."""
+        counts = self.state.shown.counts
+        with (
+            ui.footer().classes('sm:hidden bg-white text-gray-700 p-0 border-t').props('bordered').mark('bottom-nav'),
+            ui.tabs(value=self.state.tab, on_change=lambda e: self.select_tab(e.value))
+            .props('no-caps narrow-indicator active-color=primary indicator-color=primary align=justify')
+            .classes('w-full') as bar,
+        ):
+            if self.state.verifies:
+                for key, tab in QUEUE_TABS.items():
+                    with ui.tab(key, tab.label, icon=NAV_ICON[key]).classes(NAV_TAB).mark(f'nav-{key}') as element:
+                        badge = ui.badge(str(counts[tab])).props('floating color=primary').mark(f'nav-jumlah-{key}')
+                        self.tab_badges.setdefault(key, []).append(badge)
+                    element.set_enabled(not locked)
+            ui.tab(PROFIL, 'Profil Petugas', icon=NAV_ICON[PROFIL]).classes(NAV_TAB).mark(f'nav-{PROFIL}')
+        self.tab_bars.append(bar)
 
     def _update_counts(self) -> None:
         """Show the tab counts (and Data Selesai's Selesai / Ditolak counts) of the view taken last."""
         counts = self.state.shown.counts
         for key, tab in QUEUE_TABS.items():
-            if key in self.tab_badges and not self.tab_badges[key].is_deleted:
-                self.tab_badges[key].set_text(str(counts[tab]))
+            for badge in self.tab_badges.get(key, ()):
+                if not badge.is_deleted:
+                    badge.set_text(str(counts[tab]))
         for ditolak, button in self.filter_buttons.items():
             if not button.is_deleted:
                 button.set_text(_filter_text(ditolak, counts))
@@ -216,6 +249,10 @@ class Workspace:
                 ui.icon('search')
             if QUEUE_TABS.get(self.state.tab) is Tab.DATA_SELESAI:
                 self._selesai_filter()
+            if self._batching_tab():
+                self.massal.toggle_button(self.tab_body.refresh)
+        if self._batching_tab():
+            self.massal.bar()
 
     def _selesai_filter(self) -> None:
         with ui.row().classes('gap-2 no-wrap'):
@@ -234,14 +271,21 @@ class Workspace:
         if page is None:
             return
         state.note_rows_drawn()
+        actions = selesai_actions(self.officer, self.reload) if state.queue_tab is Tab.DATA_SELESAI else None
+        if self._batching_tab() and self.massal.on:
+            actions = self.massal.tick
         queue_table(
             page,
             on_lihat=lambda row: self.open_lihat(row.id),
-            actions=selesai_actions(self.officer, self.reload) if state.queue_tab is Tab.DATA_SELESAI else None,
-            show_layanan=state.layanan_id is None,
+            actions=actions,
+            show_layanan=True,  # also when one layanan is chosen: each card says what the list holds
             show_waiting=state.queue_tab is Tab.IN_PROGRESS,
             empty_text=NOT_FOUND if state.search else EMPTY[state.queue_tab],
         )
+
+    def _batching_tab(self) -> bool:
+        """Return whether this tab offers Setujui beberapa: Data Baru of the Sekcam or the Camat."""
+        return self.massal is not None and self.state.queue_tab is Tab.DATA_BARU
 
     async def open_lihat(self, pengurusan_id: int) -> None:
         """Open Lihat Data for one application (never while the password must be changed)."""
@@ -253,6 +297,9 @@ class Workspace:
 
     async def select_tab(self, name: str) -> None:
         """Show another tab (its first page); with a temporary password only Profil Petugas opens."""
+        for bar in self.tab_bars:  # the tabs at the top and the phone's bar show the same choice
+            if bar.value != name:
+                bar.set_value(name)
         if self.state.choose_tab(name):
             self._remember()
             await self._redraw_tab()

@@ -6,7 +6,7 @@ from apok_ui.services.common import Actor
 from apok_ui.services.errors import Forbidden, Invalid, NotFound, ServiceError, Stale
 from apok_ui.services.keputusan import approve, hand_over, record_print, reject, revise
 from apok_ui.services.koreksi import correct_hand_over
-from apok_ui.services.massal import HasilMassal, approve_many
+from apok_ui.services.massal import Batch, HasilMassal, check_batch
 from apok_ui.services.permohonan import Pendaftaran, cancel, resubmit, submit
 from apok_ui.services.petugas import (
     LoginRefused,
@@ -19,6 +19,7 @@ from apok_ui.services.referensi import seed_reference
 
 __all__ = [
     'Actor',
+    'Batch',
     'Forbidden',
     'HasilMassal',
     'Invalid',
@@ -29,11 +30,11 @@ __all__ = [
     'ServiceError',
     'Stale',
     'approve',
-    'approve_many',
     'authenticate',
     'cancel',
     'correct_hand_over',
     'change_password',
+    'check_batch',
     'create_petugas',
     'hand_over',
     'record_print',

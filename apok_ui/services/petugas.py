@@ -50,7 +50,7 @@ def authenticate(*, nip: str, password: str, ip: str = '', perangkat: str = '', 
     at = at or now()
     nip = normalize_nip(nip or '')[:MAX_NIP_TYPED]  # '19800101 200501 1 011', as letters print it, is that NIP
     if len(password.encode()) > MAX_PASSWORD_BYTES:  # no guess is made, so nothing is counted
-        raise LoginRefused(f'Password maksimal {MAX_PASSWORD_BYTES} byte.')
+        raise LoginRefused(f'Password maksimal {MAX_PASSWORD_BYTES} karakter (huruf beraksen seperti é dihitung 2).')
     petugas, sumber = _admit(nip, ip, perangkat, at)
     # Exactly one bcrypt check either way, so an unknown NIP answers as slowly as a wrong password.
     matches = verify_password(password, petugas.password_hash if petugas else None)

@@ -1,0 +1,33 @@
+"""Setujui beberapa, run: each application of a checked batch (apok_ui/services/massal.py) goes through the same
+approval as one approved in Lihat Data (apok_ui/printing/terbit.py: a completing one issues its signed letter), in
+its own transaction; one that someone else moved meanwhile, or that is refused, is reported while the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nicegui import run
+
+from apok_ui.printing import terbit
+from apok_ui.services import Actor, ServiceError
+from apok_ui.services.massal import HasilMassal, check_batch
+
+
+async def approve_many(
+    actor: Actor, pilihan: Sequence[tuple[int, int]], *, keterangan: str = '', sandi: str | None = None
+) -> HasilMassal:
+    """Approve the chosen applications (id, version seen) with one Keterangan; refuse the whole batch when the
+    officer, its size or the Keterangan do not fit (services.massal.check_batch raises before any approval)."""
+    batch = await run.io_bound(check_batch, actor=actor, pilihan=pilihan, keterangan=keterangan)
+    disetujui, gagal = [], {}
+    for pengurusan_id, version in batch.pilihan.items():
+        try:
+            await terbit.approve(
+                actor, pengurusan_id=pengurusan_id, version=version, keterangan=batch.keterangan, sandi=sandi
+            )
+        except ServiceError as error:
+            gagal[pengurusan_id] = str(error)
+        else:
+            disetujui.append(pengurusan_id)
+    return HasilMassal(tuple(disetujui), gagal)
