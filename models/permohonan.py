@@ -126,7 +126,7 @@ def clean_pemohon(data: DataPemohon, isian_spec: list[dict], *, today: date | No
 
 def clean_kabar(value: str, *, email: str) -> str:
     """Return the channel a citizen opted into ('' for none), or raise InvalidValue (email chosen but not given)."""
-    kanal = (value or '').strip().lower()
+    kanal = str(value or '').strip().lower()
     if kanal in ('', TANPA_KABAR):
         return ''
     if kanal not in {k.value for k in Kanal}:

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from datetime import date
 
+import phonenumbers
+
 from models.waktu import today_wib
 
 # Digits are spelled [0-9]: \d would also accept Arabic-Indic or full-width digits. Checks use fullmatch, since $
@@ -21,6 +23,7 @@ EMAIL_RE = re.compile(rf'^{_EMAIL_WORD}(?:\.{_EMAIL_WORD})*@(?:{_DOMAIN_LABEL}\.
 NAMA_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ .,'\-]*$")
 NOMOR_PENDAFTARAN_RE = re.compile(r'^[A-Z]{3}-[0-9]{4}-[0-9]{5}$')
 PHONE_CHARS_RE = re.compile(r'^\(?\+?[0-9\s\-.()]+$')
+MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 # The province codes Dukcapil gives a NIK's first two digits (Aceh 11 … Papua Barat Daya 96).
 KODE_PROVINSI = frozenset(
     {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65}
@@ -99,14 +102,21 @@ def normalize_phone(value: str) -> str:
         raise InvalidValue('Nomor HP wajib diisi.')
     if not PHONE_CHARS_RE.fullmatch(raw):
         raise InvalidValue('Nomor HP hanya boleh berisi angka, spasi, tanda hubung atau awalan +62.')
-    digits = re.sub(r'[^0-9]', '', raw)
-    if digits.startswith('62'):
-        digits = digits[2:]
-    elif digits.startswith('0'):
-        digits = digits[1:]
-    if not digits.startswith('8') or not 9 <= len(digits) <= 12:
+    # The numbering plan is phonenumbers' (Google's libphonenumber metadata, kept current with Indonesia's ranges):
+    # only a real Indonesian mobile number passes, so a message to it can reach a phone with WhatsApp.
+    digits = re.sub(r'[^0-9+]', '', raw)
+    try:
+        number = phonenumbers.parse('+' + digits if digits.startswith('62') else digits, 'ID')
+    except phonenumbers.NumberParseException:
+        number = None
+    if (
+        number is None
+        or number.country_code != 62
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in MOBILE_TYPES
+    ):
         raise InvalidValue('Nomor HP tidak valid; contoh: 0812 3456 7890.')
-    return '+62' + digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalize_email(value: str) -> str:

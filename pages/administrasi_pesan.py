@@ -49,6 +49,9 @@ async def page() -> RedirectResponse | None:
                         f'text-xl {"text-positive" if ok else "text-warning"}'
                     )
                     ui.label(line).classes('text-sm break-words min-w-0')
+        ui.button(
+            'Templat Pesan', icon='edit_note', on_click=lambda: ui.navigate.to('/admin/sistem/pesan/templat')
+        ).props('outline no-caps').classes(f'{theme.TAP} self-start').mark('templat-pesan')
         with ui.row().classes('w-full items-center gap-2 no-wrap'):
             ui.select(
                 {SEMUA: 'Semua status', **{s.value: s.label for s in StatusPesan}},

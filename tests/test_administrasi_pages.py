@@ -220,7 +220,8 @@ async def test_an_open_administration_page_closes_when_its_superadmin_is_deactiv
     user.client.on_delete(gone.set)
     admin.deactivate_petugas(actor=Actor(other.petugas_id, versi), petugas_id=me.petugas_id)
     await asyncio.wait_for(gone.wait(), 30)  # torn down on the server (a browser is sent to the login too)
-    assert (await user.http_client.get('/admin/sistem')).headers['location'] == '/login?berakhir=nonaktif'
+    location = (await user.http_client.get('/admin/sistem')).headers['location']
+    assert location == '/login?berakhir=nonaktif&ke=%2Fadmin%2Fsistem'  # after a new login, back to this page
     kasi = app_people.of(Peran.KASI)
     with pytest.raises(Forbidden, match='Sesi Anda telah berakhir'):  # what a page that missed the event would get
         admin.deactivate_petugas(actor=me, petugas_id=kasi.actor.petugas_id)

@@ -190,3 +190,23 @@ async def login_superadmin(user: User, app_people) -> None:
     user.find('Password').type(PASSWORD)
     user.find('Masuk').click()
     await seen(user, 'Administrasi Sistem')
+
+
+async def test_a_digests_link_opens_lihat_data_of_that_application_after_the_login(user: User, app_people) -> None:
+    first = submit(seq=1)
+    await user.open(f'/admin?lihat={first.pengurusan_id}')
+    await seen(user, 'Login Petugas Kecamatan')
+    user.find('Username').type(app_people.of(Peran.ADMIN).nip)
+    user.find('Password').type(PASSWORD)
+    user.find('Masuk').click()
+    await seen(user, marker='lihat-data')
+    await seen(user, first.nomor_pendaftaran)
+
+
+def test_only_apoks_own_officer_pages_are_followed_after_a_login() -> None:
+    from apok_ui.auth import safe_next
+
+    assert safe_next('/admin?lihat=12') == '/admin?lihat=12'
+    assert safe_next('/admin/monitoring') == '/admin/monitoring'
+    for hostile in ('https://evil.example/admin', '//evil.example', '/admin//evil', '/adminx', '/admin\\@evil', ''):
+        assert safe_next(hostile) is None

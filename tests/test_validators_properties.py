@@ -95,7 +95,10 @@ def test_the_birth_date_of_a_nik_is_never_in_the_future(nik: str) -> None:
 @st.composite
 def phones(draw) -> tuple[str, str]:
     """Return a mobile number written some way a person writes it, and its +62 form."""
-    rest = draw(st.from_regex(r'8[0-9]{8,11}', fullmatch=True))
+    # Real operators' prefixes (Telkomsel 811–813, 821–823, 851–853; Indosat 814–816, 855–858; XL 817–819, 859,
+    # 877–878; Axis 831–838; Smartfren 881–889; Tri 895–899), then 6 to 9 digits, as phonenumbers knows them.
+    operator = draw(st.sampled_from(['811', '812', '813', '814', '821', '822', '831', '838', '852', '857', '859']))
+    rest = operator + draw(st.from_regex(r'[0-9]{6,9}', fullmatch=True))
     prefix = draw(st.sampled_from(['0', '62', '+62', '+62 ', '(+62) ']))
     separator = draw(st.sampled_from(['', ' ', '-', '.']))
     written = separator.join(rest[i : i + 4] for i in range(0, len(rest), 4))

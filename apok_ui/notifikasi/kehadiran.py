@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from nicegui import Client, background_tasks, run, ui
+from nicegui import Client, ui
 from sqlalchemy import update
 
 from apok_ui import db
@@ -18,9 +18,9 @@ _pages: dict[str, int] = {}  # NiceGUI client id → the officer whose page it i
 
 
 def hadir(petugas_id: int) -> None:
-    """Note that the page being built is this officer's (call from the page); they count as present at once."""
+    """Note that the page being built is this officer's (call from the page). The next round of tugas.py writes
+    it down with every other open page's officer: opening a page writes nothing, so it never waits for a writer."""
     _pages[ui.context.client.id] = petugas_id
-    background_tasks.create(run.io_bound(seen, {petugas_id}), name='apok-kehadiran')
 
 
 def present() -> set[int]:
@@ -38,4 +38,6 @@ def seen(petugas_ids: set[int], at: datetime | None = None) -> None:
     """Record that these officers had a page open just now (one statement for all of them)."""
     if petugas_ids:
         with db.get().write() as session:
-            session.execute(update(Petugas).where(Petugas.id.in_(petugas_ids)).values(daring_sampai=as_utc(at or now())))
+            session.execute(
+                update(Petugas).where(Petugas.id.in_(petugas_ids)).values(daring_sampai=as_utc(at or now()))
+            )

@@ -13,6 +13,9 @@ from apok_ui.notifikasi import kabar, kehadiran, pengirim, ringkasan
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 5.0  # changes whose wake-up was missed (another process's, or one before a crash) are seen this soon
+# After a wake-up, wait this long for the changes that come with it: a burst of approvals becomes one round (one
+# write transaction) instead of one per approval, so the notifier never takes the write lock from the officers.
+COALESCE_SECONDS = 0.5
 
 _wanted: list[asyncio.Event] = []  # the running app's (an asyncio.Event belongs to one event loop)
 
@@ -56,10 +59,11 @@ async def _messages_forever() -> None:
         try:
             if await asyncio.to_thread(_catch_up):
                 pengirim.wake()
-        except Exception:  # the next round retries from the same position: nothing is lost
-            log.exception('could not turn changes into messages')
+        except Exception as error:  # the next round retries from the same position: nothing is lost
+            log.warning('could not turn changes into messages yet (%s); trying again', type(error).__name__)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wanted.wait(), POLL_SECONDS)
+            await asyncio.sleep(COALESCE_SECONDS)
 
 
 def _catch_up() -> int:
@@ -76,6 +80,6 @@ async def _digests_forever() -> None:
             await asyncio.to_thread(kehadiran.seen, kehadiran.present())
             if await asyncio.to_thread(ringkasan.digest_round):
                 pengirim.wake()
-        except Exception:  # a digest is due again next round
-            log.exception("could not prepare the officers' digests")
+        except Exception as error:  # a digest is due again next round
+            log.warning("could not prepare the officers' digests yet (%s); trying again", type(error).__name__)
         await asyncio.sleep(kehadiran.HEARTBEAT_SECONDS)

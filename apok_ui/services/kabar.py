@@ -150,4 +150,3 @@ def reset_limits() -> None:
     """Forget the Lupa Nomor counts (a fresh start, e.g. between tests)."""
     for window in (_lupa_ip, _lupa_nik, _lupa_kontak):
         window.reset()
-
