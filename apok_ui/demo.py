@@ -30,6 +30,8 @@ DEMO_PASSWORD = 'apok2026'
 DEMO_UNDUH_ONLINE = ('SKD', 'SKTM')  # the demo's layanan whose letters citizens download from Lacak
 SUPERADMIN_NIP = '198001012005011000'
 ROLE_DIGIT = {Peran.ADMIN: 1, Peran.KASI: 2, Peran.SEKCAM: 3, Peran.CAMAT: 4}
+# Mobile prefixes of Indonesia's operators: a demo number must be a real mobile number (models.validasi, phonenumbers).
+OPERATOR_PREFIXES = ('811', '812', '813', '821', '822', '852', '853', '857', '858', '877', '878', '881', '895', '896')
 FIRST = (
     'Budi',
     'Siti',
@@ -312,7 +314,7 @@ def _pemohon(rng: random.Random, index: int, n: int, layanan: Layanan) -> DataPe
         alamat=f'Perumahan Demo Blok {rng.choice("ABCDEFG")} No. {rng.randint(1, 99)}',
         rt=str(rng.randint(1, 12)),
         rw=str(rng.randint(1, 9)),
-        no_hp=f'08{rng.randint(11, 99)}{rng.randint(10_000_000, 99_999_999)}',
+        no_hp=f'0{rng.choice(OPERATOR_PREFIXES)}{rng.randint(10_000_000, 99_999_999)}',
         email=f'{first.lower()}{n}@contoh.id',
         isian=sample_isian(layanan.isian, rng),
     )
