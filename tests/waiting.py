@@ -18,12 +18,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import background_tasks, ui
+from nicegui import background_tasks, context, ui
 from nicegui.outbox import Outbox
 from nicegui.testing import User
+from nicegui.testing.user_navigate import UserNavigate
 from nicegui.testing.user_notify import UserNotify
 
 DEADLINE = 30.0  # seconds: a net against a hang, never how long anything is expected to take
@@ -52,6 +54,52 @@ def _announcing(method: Callable[..., Any]) -> Callable[..., Any]:
 for _owner, _name in ((Outbox, '_set_enqueue_event'), (UserNotify, '__call__')):
     if not getattr(getattr(_owner, _name), 'announces', False):
         setattr(_owner, _name, _announcing(getattr(_owner, _name)))
+
+
+# NiceGUI's simulation has one `ui.notify` / `ui.navigate` for all users: every attribute read of a User points them
+# at that user's. With two users, a toast or a navigation of one page could land on whichever user the test touched
+# last (seen in CI: user A's success toast was recorded for user B). Each is routed to the user whose page runs it.
+_users: weakref.WeakSet[User] = weakref.WeakSet()
+
+
+def _registering(init: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(init)
+    def register(self: User, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        _users.add(self)
+
+    register.registers = True  # type: ignore[attr-defined]
+    return register
+
+
+def _page_owner() -> User | None:
+    """Return the simulated user whose page runs the current code (None outside any page)."""
+    try:
+        client = context.client
+    except RuntimeError:
+        return None
+    return next((u for u in list(_users) if object.__getattribute__(u, 'client') is client), None)
+
+
+def _to_page_owner(attribute: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def routed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        owner = _page_owner()
+        return method(self if owner is None else object.__getattribute__(owner, attribute), *args, **kwargs)
+
+    routed.routes = True  # type: ignore[attr-defined]
+    return routed
+
+
+if not getattr(User.__init__, 'registers', False):
+    User.__init__ = _registering(User.__init__)  # type: ignore[method-assign]
+for _owner, _attribute, _names in (
+    (UserNotify, 'notify', ('__call__',)),
+    (UserNavigate, 'navigate', ('to', 'back', 'forward', 'reload')),
+):
+    for _name in _names:
+        if not getattr(getattr(_owner, _name), 'routes', False):
+            setattr(_owner, _name, _to_page_owner(_attribute, getattr(_owner, _name)))
 
 
 async def _next_change() -> None:
