@@ -148,7 +148,7 @@ class FormPemohon:
             Kanal.EMAIL.value: 'Email',
             TANPA_KABAR: 'Tidak perlu',
         }
-        label = 'Kabari saya tentang permohonan ini lewat'
+        label = 'Kabari perkembangan lewat'  # fits a 360 px phone; the line below says what for
         self._field('kabar_kanal', ui.select(pilihan, label=label, value=awal.kabar_kanal or TANPA_KABAR))
         ui.label(KABAR_TUJUAN).classes('text-xs text-gray-600 -mt-2')
 
