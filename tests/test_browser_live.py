@@ -33,7 +33,8 @@ WAIT_MS = 30_000  # a net for a loaded machine, never the expected latency (benc
 
 
 def badge(screens: Screens, tab: str) -> str:
-    return screens.page.get_by_role('tab', name=tab).locator('div.rounded').inner_text()
+    # the tab's count: a label at the top from 640 px on, a badge in the phone's bottom bar
+    return screens.page.get_by_role('tab', name=tab).locator('div.rounded, .q-badge').inner_text()
 
 
 def stage_count(screens: Screens, stage: str) -> str:

@@ -272,6 +272,7 @@ def test_a_keterangan_typed_while_the_connection_drops_survives_a_reload(chromiu
         phone.open_lihat_data(application.nomor_pendaftaran)
         phone.page.get_by_text('Draf dari perangkat ini dipulihkan.').wait_for()
         assert phone.page.get_by_label('Keterangan').input_value() == 'Diketik saat sinyal hilang.'
+        phone.page.get_by_text('Draf dari perangkat ini dipulihkan.').scroll_into_view_if_needed()
         phone.shot('draf-dipulihkan')
         phone.page.get_by_role('button', name='Disetujui').click()
         phone.page.get_by_role('button', name='Ya, Setujui').click()

@@ -149,6 +149,9 @@ def test_every_page_fits_a_360_px_phone_with_44_px_targets_and_no_english(chromi
         walk.visit('/login', 'Login Petugas Kecamatan')
         login_in_browser(walk.page, server, app_people.of(Peran.ADMIN).nip)
         walk.check('/admin Data Baru', 'Pilih Pengurusan')
+        walk.page.get_by_label('Search').fill('tidak ada yang cocok')  # the field's clear button appears
+        walk.check('/admin Data Baru (a search typed)', 'Tidak ada pengurusan yang cocok')
+        walk.page.get_by_label('Search').fill('')
         for tab, text in (('In Progress', 'Pilih Pengurusan'), ('Data Selesai', 'Cetak'), ('Profil', 'Ganti Password')):
             walk.page.get_by_role('tab', name=tab).click()
             walk.check(f'/admin {tab}', text)

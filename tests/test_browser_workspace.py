@@ -173,7 +173,7 @@ def test_the_admin_revises_a_returned_application_and_uses_profil_on_every_scree
     screens = Screens(chromium, server, viewport)
     try:
         screens.login(app_people.of(Peran.ADMIN).nip)
-        screens.row(nomor).get_by_text('Revisi').wait_for()
+        screens.row(nomor).get_by_text('Revisi', exact=True).wait_for()
         screens.shot('admin-data-baru-revisi')
         screens.open_lihat_data(nomor)
         screens.page.get_by_role('button', name='Revisi Data').click()
