@@ -13,7 +13,7 @@ from apok_ui.components import page_build, unggah
 from apok_ui.config import Settings
 from apok_ui.demo import seed_demo_people, seed_in_background
 from apok_ui.logging_setup import configure as configure_logging
-from apok_ui.notifikasi import pengirim
+from apok_ui.notifikasi import kabar, pengirim, tugas
 from apok_ui.printing import cetak
 from apok_ui.printing import render as printing
 from apok_ui.routes import berkas as berkas_route
@@ -28,6 +28,7 @@ from pages import (
     administrasi_pesan,
     administrasi_petugas,
     administrasi_surat,
+    administrasi_templat,
     ajukan,
     audit,
     beranda,
@@ -69,6 +70,7 @@ def wire_pages() -> None:
     _page('/admin/sistem/surat')(administrasi_surat.page)  # /admin/sistem/surat (kop, TTE, nomor surat)
     _page('/admin/sistem/audit')(audit.page)  # /admin/sistem/audit
     _page('/admin/sistem/pesan')(administrasi_pesan.page)  # /admin/sistem/pesan
+    _page('/admin/sistem/pesan/templat')(administrasi_templat.page)  # /admin/sistem/pesan/templat?jenis=…
     _page('/')(beranda.page)  # /
     _page('/ajukan/{kode}')(ajukan.page)  # /ajukan/{kode}
     _page('/lacak')(lacak.page)  # /lacak
@@ -86,6 +88,7 @@ def start(settings: Settings) -> None:
     events.install()  # every committed change, from any process, reaches this process's pages once, in order
     events_pg.install(database.engine)  # with PostgreSQL, other processes' commits wake this one at once
     pengirim.install(settings)  # the message queue goes out over SMTP / the WhatsApp gateway, from any process
+    tugas.install()  # committed changes become citizens' messages, and away officers get digests
     shared_reads.install()  # open pages of a kecamatan share their reads between two changes
     live.install()  # one subscriber per process fans changes out to the open pages (after shared_reads)
     if settings.demo and not count_petugas():
@@ -97,12 +100,13 @@ def start(settings: Settings) -> None:
         # the interpreter with the seeding).
         app.on_startup(seed_in_background)
     if settings.demo:
-        cli.print_demo_logins()
+        cli.print_demo_logins(address=settings.base_url)  # the address this server is reached at, its port included
     auth.configure(
         Batas(diam=settings.session_idle_minutes * 60, usia=settings.session_max_hours * 3600),
         https=settings.base_url.startswith('https://'),
     )
     cetak.configure(settings.base_url)
+    kabar.configure(settings.base_url)  # the links in messages
     printing.warm_up()  # import WeasyPrint now, not when the first officer prints
     if not settings.development:  # spare developers' and the test servers' cores; production prints at once
         app.on_startup(printing.warm_up_workers)
@@ -116,12 +120,14 @@ def start(settings: Settings) -> None:
     if not SIMULATED:  # the test suite re-runs this file per test: frozen objects would pile up there
         gc.freeze()
         gc.set_threshold(50_000, 20, 10)
+    secret = settings.resolve_storage_secret()  # a missing or weak secret stops the start here, in one line
+    cli.warn_at_start(settings)  # e.g. a production server whose letters' QR codes would point at itself
     ui.run(
         host=settings.host,
         port=settings.port,
         title='APOK',
         language='id',
-        storage_secret=settings.resolve_storage_secret(),
+        storage_secret=secret,
         reconnect_timeout=settings.reconnect_timeout,
         session_middleware_kwargs={
             'max_age': 12 * 3600,

@@ -66,7 +66,7 @@ def test_petugas_tambah_refuses_a_second_active_definitive_camat_as_the_admin_pa
         (['--nip', NIP, '--peran', 'lurah', '--kecamatan', 'Nongsa'], 'Rahasia2026\n', 'Peran tidak dikenal'),
         (['--nip', NIP, '--peran', 'admin', '--kecamatan', 'Atlantis'], 'Rahasia2026\n', 'Kecamatan tidak dikenal'),
         (['--nip', NIP, '--peran', 'admin', '--kecamatan', 'Nongsa'], 'pendek\n', 'minimal 8'),
-        (['--nip', NIP, '--peran', 'admin', '--kecamatan', 'Nongsa'], 'a1' + 'é' * 40 + '\n', 'maksimal 72 byte'),
+        (['--nip', NIP, '--peran', 'admin', '--kecamatan', 'Nongsa'], 'a1' + 'é' * 40 + '\n', 'maksimal 72 karakter'),
         (['--nip', NIP, '--peran', 'admin', '--kecamatan', 'Nongsa'], '', 'no password given'),
         (['--peran', 'admin'], '', 'required'),
     ],
