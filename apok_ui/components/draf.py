@@ -51,6 +51,14 @@ def forget(client: Client, *storage_keys: str) -> None:
     client.run_javascript(f'{json.dumps(list(storage_keys))}.forEach(k => localStorage.removeItem(k))')
 
 
+def forget_officer(petugas_id: int) -> None:
+    """Remove every draft this officer left on this device (at Keluar: a shared tablet keeps no one's typing)."""
+    ui.run_javascript(
+        f"Object.keys(localStorage).filter(k => k.startsWith('{PREFIX}:{petugas_id}:'))"
+        '.forEach(k => localStorage.removeItem(k))'
+    )
+
+
 def restored_note() -> ui.label:
     """Return the (hidden) word that a draft from this device was put back."""
     note = ui.label('Draf dari perangkat ini dipulihkan.').classes('text-xs text-primary').mark('draf-dipulihkan')

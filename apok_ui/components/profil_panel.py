@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from apok_ui import auth, services, theme
+from apok_ui.components import draf
 from apok_ui.components.aksi import busy, perform, perform_hashing, show_error, tell
 from apok_ui.components.data_panels import FIELDS, field
 from apok_ui.components.kabar_petugas import kabar_petugas
@@ -97,6 +98,7 @@ def _ganti_password(officer: Officer, ip: str) -> None:
 
 async def _keluar(officer: Officer, ip: str) -> None:
     """End this browser's session (every tab of it) and go to the login."""
+    draf.forget_officer(officer.id)
     sesi_id = auth.page_session()
     if sesi_id is None:
         ui.navigate.to('/login')
