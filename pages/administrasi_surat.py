@@ -3,22 +3,21 @@ sample letter), how its letters are signed, its certificates and the Camat's del
 
 from __future__ import annotations
 
-from datetime import date
-
 from nicegui import run, ui
 from starlette.responses import RedirectResponse
 
 from apok_ui import auth, theme
 from apok_ui.components.admin_frame import admin_frame, show_errors
 from apok_ui.components.aksi import announce, busy, perform, tell
+from apok_ui.components.delegasi import DelegasiCard
 from apok_ui.components.guard import officer_page
 from apok_ui.queries import surat_admin as q
 from apok_ui.queries.workspace import Officer
-from apok_ui.services import delegasi, kop_surat, sertifikat
+from apok_ui.services import kop_surat, sertifikat
 from apok_ui.services.kop_surat import DataKop
 from models.akses import Kelola
 from models.penomoran import PLACEHOLDER, Lingkup
-from models.tanda_tangan import CaraTtd, JenisDelegasi
+from models.tanda_tangan import CaraTtd
 from models.waktu import format_tanggal, to_wib
 
 KOP_FIELDS = (
@@ -141,7 +140,7 @@ class _Kecamatan:
         self._kop_card()
         self._ttd_card()
         await self._sertifikat_card()
-        await self._delegasi_card()
+        await DelegasiCard(self.officer, self.kop.id).draw()
         await self._preview()
 
     def _kop_card(self) -> None:
@@ -247,67 +246,6 @@ class _Kecamatan:
             _PasangSertifikat(self, 'segel', 'Pasang segel elektronik kecamatan', None)
             ui.separator()
             _PasangSertifikat(self, 'personal', 'Pasang TTE personal penandatangan', signers)
-
-    async def _delegasi_card(self) -> None:
-        rows = await run.io_bound(q.delegasi, self.kop.id)
-        signers = await run.io_bound(q.penandatangan, self.kop.id)
-        with ui.card().classes('w-full gap-2 p-4').props('flat bordered').mark('delegasi'):
-            ui.label('Delegasi Camat (a.n., Plt., Plh.)').classes('text-base font-semibold')
-            for row in rows:
-                with ui.row().classes('w-full items-center justify-between no-wrap'):
-                    ui.label(
-                        f'{row.jenis}: {row.petugas_nama}, {format_tanggal(row.mulai)} s.d. '
-                        f'{format_tanggal(row.sampai)}'
-                    ).classes('text-sm')
-                    ui.button(icon='delete', on_click=lambda r=row: self._hapus_delegasi(r.id)).props(
-                        'flat round'
-                    ).classes(theme.TAP)
-            fields = {
-                'jenis': ui.select({j.value: j.label for j in JenisDelegasi}, label='Jenis', value='an'),
-                'petugas_id': ui.select(signers, label='Petugas'),
-                'mulai': ui.input('Mulai', value=date.today().isoformat()).props('type=date'),
-                'sampai': ui.input('Sampai', value=date.today().isoformat()).props('type=date'),
-            }
-            for name, element in fields.items():
-                element.props('outlined').classes('w-full').mark(f'isian-delegasi-{name}')
-
-            async def add() -> None:
-                try:
-                    mulai, sampai = (
-                        date.fromisoformat(fields['mulai'].value),
-                        date.fromisoformat(fields['sampai'].value),
-                    )
-                except (TypeError, ValueError):
-                    fields['sampai'].error = 'Isi tanggal mulai dan selesai.'
-                    return
-                _, error = await perform(
-                    delegasi.record,
-                    actor=auth.actor(self.officer),
-                    kecamatan_id=self.kop.id,
-                    jenis=fields['jenis'].value or '',
-                    petugas_id=fields['petugas_id'].value or 0,
-                    mulai=mulai,
-                    sampai=sampai,
-                    ip=auth.client_ip(),
-                )
-                if error:
-                    show_errors(error, fields)
-                    return
-                announce(self.client, 'Delegasi dicatat.')
-                await self.reload()
-
-            ui.button('Catat delegasi', icon='add', on_click=add).props('unelevated no-caps').classes(theme.TAP).mark(
-                'catat-delegasi'
-            )
-
-    async def _hapus_delegasi(self, delegasi_id: int) -> None:
-        _, error = await perform(
-            delegasi.remove, actor=auth.actor(self.officer), delegasi_id=delegasi_id, ip=auth.client_ip()
-        )
-        if error:
-            tell(error)
-            return
-        await self.reload()
 
 
 class _PasangSertifikat:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 
 from apok_ui import auth, services, theme
 from apok_ui.components import draf
 from apok_ui.components.aksi import busy, perform, perform_hashing, show_error, tell
 from apok_ui.components.data_panels import FIELDS, field
+from apok_ui.components.delegasi import DelegasiCard
 from apok_ui.components.kabar_petugas import kabar_petugas
 from apok_ui.queries import sesi as queries_sesi
 from apok_ui.queries.workspace import Officer
 from apok_ui.security import PASSWORD_POLICY
 from apok_ui.services import sesi as sesi_service
+from models import Peran
 from models.sesi import Akhir
 from models.waktu import format_waktu
 
@@ -39,6 +41,8 @@ def profil_panel(officer: Officer, *, ip: str, wajib_ganti: bool = False) -> Non
     if not wajib_ganti:
         if officer.kecamatan_id is not None:  # the officers of a kecamatan's chain get work; the superadmin none
             kabar_petugas(officer, ip=ip)
+        if officer.peran is Peran.CAMAT:  # the Camat records who signs a.n. or as Plt./Plh. while away
+            background_tasks.create(DelegasiCard(officer, officer.kecamatan_id).draw(), name='apok-delegasi')
         sesi_aktif(officer, ip=ip)
     ui.button('Keluar', icon='logout', on_click=lambda: _keluar(officer, ip)).props(
         'outline no-caps color=negative'
