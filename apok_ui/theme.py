@@ -30,11 +30,21 @@ CSS = """
 # Every toast at the top, one at a time: a bottom toast covered Disetujui / Ditolak (and the phone's tab bar) for
 # seconds, and an old red one stayed on screen beside the success that followed it. Quasar replaces a toast of the
 # same group in place; NiceGUI's ui.notify hands its options to Quasar.Notify.create, wrapped here once per page.
+# A dialog that opens (a confirmation, a result) takes the last toast away instead of leaving it beside it: Quasar
+# puts each open dialog in its own `q-portal--dialog--N` node under <body>, so a new one is a new child there.
 TOASTS = """<script>
 document.addEventListener('DOMContentLoaded', () => {
   const create = Quasar.Notify.create.bind(Quasar.Notify);
+  let dismiss = null;
   Quasar.Notify.create = (options) =>
-    create(Object.assign({}, options, {position: 'top', group: 'apok', badgeClass: 'hidden'}));
+    (dismiss = create(Object.assign({}, options, {position: 'top', group: 'apok', badgeClass: 'hidden'})));
+  const dialogs = () => document.querySelectorAll('body > [id^="q-portal--dialog--"]').length;
+  let open = dialogs();
+  new MutationObserver(() => {
+    const now = dialogs();
+    if (now > open && dismiss) { dismiss(); dismiss = null; }
+    open = now;
+  }).observe(document.body, {childList: true});
 });
 </script>"""
 

@@ -312,3 +312,22 @@ def test_the_portal_on_a_phone_takes_dates_as_dd_mm_yyyy_and_names_a_too_big_fil
         page.get_by_text('Berkas 7,0 MB; maksimal 5 MB.').wait_for()
     finally:
         context.close()
+
+
+def test_an_old_red_toast_goes_away_when_a_dialog_opens(chromium, server, app_people):
+    application = submit_application(seq=1, nama='Budi Santoso')
+    phone = Phone(chromium, server)
+    try:
+        phone.login(app_people.of(Peran.ADMIN).nip)
+        phone.page.evaluate("Quasar.Notify.create({type: 'negative', message: 'Gagal menyimpan.', timeout: 0})")
+        toast = phone.page.locator('.q-notification', has_text='Gagal menyimpan.')
+        toast.wait_for()
+        phone.open_lihat_data(application.nomor_pendaftaran)
+        toast.wait_for(state='detached')
+        # a toast that comes while the dialog is open stays: only a dialog that opens takes the last one away
+        phone.page.evaluate("Quasar.Notify.create({type: 'positive', message: 'Tersimpan.', timeout: 0})")
+        phone.page.locator('.q-notification', has_text='Tersimpan.').wait_for()
+        phone.page.evaluate(NEXT_FRAMES)
+        assert phone.page.locator('.q-notification', has_text='Tersimpan.').is_visible()
+    finally:
+        phone.close()
