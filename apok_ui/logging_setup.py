@@ -53,6 +53,12 @@ def mark_logged(error: BaseException) -> None:
         setattr(error, LOGGED_MARK, True)
 
 
+def quiet(*names: str) -> None:
+    """Let only errors of these libraries' loggers through (their warnings are about the public's input)."""
+    for name in names:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def configure(level: str) -> None:
     """Write every logger's records from `level` up to stderr, one line each (calling it again replaces it)."""
     root = logging.getLogger()

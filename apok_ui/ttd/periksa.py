@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from apok_ui import logging_setup
 from apok_ui.ttd.sertifikat import DEMO_PENANDA
 
 T = TypeVar('T')
 logger = logging.getLogger(__name__)
 # pyHanko logs every untrusted or broken signature as a warning with its traceback; a dropped file is the public's
 # input, not an operator's problem, so only its errors reach the log.
-logging.getLogger('pyhanko').setLevel(logging.ERROR)
-logging.getLogger('pyhanko_certvalidator').setLevel(logging.ERROR)
+logging_setup.quiet('pyhanko', 'pyhanko_certvalidator')
 
 
 @dataclass(frozen=True)
