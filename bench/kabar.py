@@ -18,59 +18,28 @@ vary with the machine: compare the ratios.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import psycopg
-from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apok_ui import berkas, db, events, services  # noqa: E402
+from apok_ui import db, events, services  # noqa: E402
 from apok_ui.config import Smtp  # noqa: E402
-from apok_ui.demo import make_nik, sample_isian, sample_uploads, seed_demo  # noqa: E402
 from apok_ui.notifikasi import kabar, tugas  # noqa: E402
 from apok_ui.notifikasi.pengirim import Pengirim  # noqa: E402
 from apok_ui.notifikasi.saluran import Email  # noqa: E402
-from models import Kecamatan, Kelurahan, Layanan, Peran, Petugas  # noqa: E402
+from bench.outbox import p, prepare  # noqa: E402
 from models.kabar import Kanal  # noqa: E402
 from tests.kabar_peers import SmtpPeer  # noqa: E402
-from tests.samples import sample_pemohon  # noqa: E402
 
 PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test'
 PG_DATABASE = 'apok_bench_kabar'
 BLOCK = 100  # decisions per block: long enough for the notifier's coalesced rounds to fall inside their side
-
-
-def prepare(url: str, count: int, folder: Path) -> tuple[services.Actor, list[int]]:
-    """Migrate, seed the demo officers and submit `count` opted-in applications waiting for the Admin."""
-    db.init(url).migrate()
-    services.seed_reference()
-    berkas.init(folder / 'berkas', 5 * 1024 * 1024)
-    seed_demo(per_kecamatan=0)
-    with db.get().read() as session:
-        kec = session.exec(select(Kecamatan).where(Kecamatan.nama == 'Batam Kota')).one()
-        kel = session.exec(select(Kelurahan).where(Kelurahan.kecamatan_id == kec.id)).first()
-        layanan = session.exec(select(Layanan).where(Layanan.kode == 'SKTM')).one()
-        admin = session.exec(select(Petugas).where(Petugas.kecamatan_id == kec.id, Petugas.peran == Peran.ADMIN)).one()
-    ids = []
-    for n in range(count):
-        data = sample_pemohon(make_nik(1, date(1990, 8, 17), False, n + 1), kabar_kanal='email')
-        data.isian = sample_isian(layanan.isian)
-        done = services.submit(
-            layanan_kode='SKTM',
-            kecamatan_id=kec.id,
-            kelurahan_id=kel.id,
-            data=data,
-            uploads=sample_uploads(layanan.persyaratan),
-        )
-        ids.append(done.pengurusan_id)
-    return services.Actor(admin.id, admin.sesi_versi), ids
 
 
 class Notifier:
@@ -144,10 +113,6 @@ def measure(actor: services.Actor, ids: list[int], smtp: SmtpPeer) -> dict[str, 
     return times
 
 
-def p(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method='inclusive')[int(q) - 1]
-
-
 def run(engine: str, decisions: int) -> list[str]:
     with tempfile.TemporaryDirectory() as folder, SmtpPeer() as smtp:
         if engine == 'sqlite':
@@ -157,7 +122,7 @@ def run(engine: str, decisions: int) -> list[str]:
                 conn.execute(f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')
                 conn.execute(f'CREATE DATABASE {PG_DATABASE}')
             url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DATABASE}'
-        actor, ids = prepare(url, 4 * decisions, Path(folder))
+        actor, ids = prepare(url, 4 * decisions, Path(folder), kabar_kanal='email')
         times = measure(actor, ids, smtp)
         db.get().dispose()
         if engine == 'postgresql':

@@ -37,8 +37,9 @@ PG_DATABASE = 'apok_bench_outbox'
 BLOCK = 10
 
 
-def prepare(url: str, count: int, folder: Path) -> tuple[services.Actor, list[int]]:
-    """Migrate, seed the demo officers and submit `count` applications waiting for the Admin of Batam Kota."""
+def prepare(url: str, count: int, folder: Path, **pemohon: str) -> tuple[services.Actor, list[int]]:
+    """Migrate, seed the demo officers and submit `count` applications waiting for the Admin of Batam Kota
+    (`pemohon` overrides the applicants' fields, e.g. kabar_kanal='email'; bench/kabar.py shares this)."""
     db.init(url).migrate()
     services.seed_reference()
     berkas.init(folder / 'berkas', 5 * 1024 * 1024)
@@ -50,7 +51,7 @@ def prepare(url: str, count: int, folder: Path) -> tuple[services.Actor, list[in
         admin = session.exec(select(Petugas).where(Petugas.kecamatan_id == kec.id, Petugas.peran == Peran.ADMIN)).one()
     ids = []
     for n in range(count):
-        data = sample_pemohon(make_nik(1, date(1990, 8, 17), False, n + 1))
+        data = sample_pemohon(make_nik(1, date(1990, 8, 17), False, n + 1), **pemohon)
         data.isian = sample_isian(layanan.isian)
         done = services.submit(
             layanan_kode='SKTM',
