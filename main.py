@@ -107,7 +107,7 @@ def start(settings: Settings) -> None:
     )
     cetak.configure(settings.base_url)
     kabar.configure(settings.base_url)  # the links in messages
-    printing.warm_up()  # import WeasyPrint now, not when the first officer prints
+    app.on_startup(printing.warm_up_soon)  # WeasyPrint is imported beside the first requests, not before them
     if not settings.development:  # spare developers' and the test servers' cores; production prints at once
         app.on_startup(printing.warm_up_workers)
     run.process_pool_start_method = 'spawn'  # forking a process that already runs threads can deadlock

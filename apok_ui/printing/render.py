@@ -151,6 +151,14 @@ def warm_up() -> None:
     _warn_if_slow_font_subsetting()
 
 
+async def warm_up_soon() -> None:
+    """warm_up in a worker thread once the server is up (an app.on_startup handler): 1.5 s of a start-up that the
+    first page need not wait for (issue 18); a letter asked for meanwhile waits for the same import, no longer."""
+    from nicegui import run
+
+    await run.io_bound(warm_up)
+
+
 async def warm_up_workers() -> None:
     """Start NiceGUI's print workers now and load WeasyPrint in each (about 3 s of a fresh worker's time).
 
