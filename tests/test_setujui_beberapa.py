@@ -9,9 +9,11 @@ from sqlmodel import select
 
 from apok_ui import db, services
 from apok_ui.printing import cetak
-from apok_ui.printing.massal import approve_many
+from apok_ui.printing.arsip import stored_row
+from apok_ui.printing.massal import TandaTanganDitolak, approve_many
 from apok_ui.queries import workspace as queries
 from apok_ui.services import Forbidden, Invalid
+from apok_ui.ttd.periksa import check_signature
 from models import AuditLog, Pengurusan, Peran, Riwayat, Surat, Tab
 from models.validasi import format_nip
 from models.waktu import now
@@ -83,6 +85,25 @@ async def test_the_camat_completes_a_batch_and_each_gets_its_own_letter_number_a
     assert all(numbers) and len(set(numbers)) == 2 and all(load(pid).status == 'selesai' for pid in pids)
     with db.get().read() as session:
         assert len(session.exec(select(Surat).where(Surat.pengurusan_id.in_(pids))).all()) == 2
+
+
+async def test_a_wrong_tte_passphrase_stops_the_camats_batch_at_once_and_the_right_one_signs_every_letter(people):
+    from tests.test_surat_digital import SANDI_CAMAT, install_demo, roots, up_to_camat
+
+    install_demo(people, 'personal')
+    pids = [up_to_camat(people, seq=seq) for seq in (1, 2, 3)]
+    pilihan = [(pid, load(pid).version) for pid in pids]
+    camat = people.of(Peran.CAMAT).actor
+    with pytest.raises(TandaTanganDitolak, match='Kata sandi sertifikat salah') as refused:
+        await approve_many(camat, pilihan, sandi='bukan-sandinya')
+    assert refused.value.disetujui == () and 'sandi' in refused.value.errors
+    assert [load(pid).peran_menunggu for pid in pids] == ['camat'] * 3
+    result = await approve_many(camat, pilihan, sandi=SANDI_CAMAT)
+    assert (sorted(result.disetujui), result.gagal) == (sorted(pids), {})
+    for pid in pids:
+        letter, _ = await cetak.letter_pdf(people.of(Peran.ADMIN).actor, pid)
+        signature = check_signature(letter, roots())
+        assert stored_row(pid).ttd == 'personal' and signature.sah and signature.penandatangan == 'Petugas Camat A'
 
 
 async def test_only_the_sekcam_and_the_camat_approve_in_batches_and_another_kecamatan_is_refused_by_id(people):

@@ -334,3 +334,35 @@ async def test_a_letter_finished_without_the_dialog_is_sealed_at_its_first_cetak
     first, _ = await cetak.letter_pdf(people.of(Peran.ADMIN).actor, pengurusan_id)
     assert check_signature(first, roots()).sah and stored_row(pengurusan_id).ttd == 'segel'
     assert (await cetak.letter_pdf(people.of(Peran.ADMIN).actor, pengurusan_id))[0] == first
+
+
+def field_error(user: User, marker: str) -> str:
+    element = user.find(marker=marker).elements.pop()
+    return element.props.get('error-message', '') if element.props.get('error') else ''
+
+
+async def test_the_camats_setujui_beberapa_asks_the_tte_passphrase_once_and_a_wrong_one_approves_none(
+    user: User, app_people: People
+) -> None:
+    from tests.test_workspace import login
+
+    install_demo(app_people, 'personal')
+    pids = [up_to_camat(app_people, seq=seq) for seq in (1, 2)]
+    await login(user, app_people.of(Peran.CAMAT).nip)
+    user.find(marker='setujui-beberapa').click()
+    for pid in pids:
+        await seen(user, marker=f'pilih-{load(pid).nomor_pendaftaran}')
+        user.find(marker=f'pilih-{load(pid).nomor_pendaftaran}').click()
+    await seen(user, '2 pengurusan dipilih')
+    user.find(marker='tinjau-massal').click()
+    await seen(user, marker='sandi-tte')
+    user.find(marker='sandi-tte').type('bukan-sandinya')
+    user.find(marker='ya-massal').click()
+    await until(lambda: 'Kata sandi sertifikat salah' in field_error(user, 'sandi-tte'))
+    assert [load(pid).peran_menunggu for pid in pids] == ['camat', 'camat']
+    assert field_error(user, 'keterangan-massal') == ''
+    user.find(marker='sandi-tte').clear().type(SANDI_CAMAT)
+    user.find(marker='ya-massal').click()
+    await seen(user, '2 pengurusan disetujui.')
+    await unseen(user, marker='tinjau-setujui')
+    assert all(stored_row(pid).ttd == 'personal' and load(pid).status == 'selesai' for pid in pids)

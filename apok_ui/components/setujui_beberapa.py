@@ -118,24 +118,35 @@ class SetujuiBeberapa:
 
         async def go() -> None:
             with busy(ya):
-                done = await self._approve(keterangan.value or '', sandi.value if sandi is not None else None)
-            if done is not None:
-                show_error(keterangan, done)
-            elif not dialog.is_deleted:
-                dialog.close()
+                refused = await self._approve(keterangan.value or '', sandi.value if sandi is not None else None)
+            if refused is None:
+                if not dialog.is_deleted:
+                    dialog.close()
+                return
+            target = sandi if sandi is not None and 'sandi' in refused.errors else keterangan
+            for field in (keterangan, sandi):
+                if field is not None:
+                    show_error(field, str(refused) if field is target else None)
 
         ya.on_click(go)
         dispose_on_close(dialog).open()
 
-    async def _approve(self, keterangan: str, sandi: str | None) -> str | None:
-        """Approve the ticked ones; return the message of a Keterangan the batch refused (None: it ran)."""
+    async def _approve(self, keterangan: str, sandi: str | None) -> Invalid | None:
+        """Approve the ticked ones; return what refused the batch (a Keterangan, a signature), or None: it ran."""
         client = ui.context.client
         chosen = dict(self.chosen)
         pilihan = [(p.id, p.version) for p in chosen.values()]
         try:  # off the loop inside: each approval runs in a worker, a letter renders in the print pool
             hasil = await massal.approve_many(auth.actor(self.officer), pilihan, keterangan=keterangan, sandi=sandi)
+        except massal.TandaTanganDitolak as error:
+            if error.disetujui:  # approved before the signature failed: they leave the ticks and the queue
+                for pengurusan_id in error.disetujui:
+                    self.chosen.pop(pengurusan_id, None)
+                await self.on_done()
+                announce(client, f'{len(error.disetujui)} pengurusan disetujui.')
+            return error
         except Invalid as error:
-            return str(error)
+            return error
         except ServiceError as error:
             tell(error)
             return None
