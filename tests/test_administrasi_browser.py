@@ -1,9 +1,11 @@
 """The administration screens in a real browser on a tablet (800 px) and a phone (360 px): nothing scrolls sideways."""
 
 import pytest
+from sqlmodel import select
 
-from models import Peran
-from tests.conftest import PHONE, SCREENSHOTS, TABLET, login_in_browser, page_width_fits
+from apok_ui import db
+from models import Peran, Petugas
+from tests.conftest import PHONE, SCREENSHOTS, TABLET, login_in_browser, page_width_fits, type_into
 
 PAGES = {
     'sistem': ('/admin/sistem', 'Log Audit'),
@@ -33,3 +35,26 @@ def test_every_administration_page_fits_the_screen(chromium, live_server, app_pe
         assert too_wide == []
     finally:
         context.close()
+
+
+def test_tambah_petugas_takes_a_nip_typed_with_its_printed_spaces_on_a_phone(chromium, live_server, app_people):
+    context = chromium.new_context(viewport=PHONE, locale='id-ID')
+    page = context.new_page()
+    try:
+        login_in_browser(page, live_server, app_people.of(Peran.SUPERADMIN).nip)
+        page.goto(f'{live_server.url}/admin/sistem/petugas')
+        page.get_by_role('button', name='Tambah Petugas').click()
+        dialog = page.locator('.q-dialog')
+        nip = dialog.get_by_label('NIP')
+        type_into(nip, '19800101 200501 1 011')  # as printed under every signature
+        assert nip.input_value() == '19800101 200501 1 011'  # not cut by the field's length limit
+        type_into(dialog.get_by_label('Nama'), 'Rina Lubis')
+        dialog.get_by_label('Kecamatan').click()
+        page.get_by_role('option', name='Batam Kota').click()
+        dialog.get_by_role('button', name='Simpan').click()
+        page.get_by_text('Password sementara', exact=True).wait_for()  # the saved officer's one-time password
+    finally:
+        context.close()
+    with db.get().read() as session:
+        stored = session.exec(select(Petugas).where(Petugas.nama == 'Rina Lubis')).one()
+    assert stored.nip == '198001012005011011'

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -12,7 +13,7 @@ from PIL import Image, ImageDraw
 from apok_ui import db, services
 from apok_ui.demo import SAMPLE_PDF
 from models import Pengurusan, Peran
-from tests.conftest import PHONE, SCREENSHOTS, People, page_width_fits, pemohon, submit, type_into
+from tests.conftest import PHONE, SCREENSHOTS, People, page_width_fits, pemohon, submit, type_into, uploads_for
 
 NOMOR = re.compile(r'^[A-Z]{3}-\d{4}-\d{5}$')
 
@@ -136,10 +137,14 @@ def test_a_citizen_applies_on_a_phone_and_lacak_shows_selesai_after_the_four_off
         context.close()
 
 
+LONG_NAME = 'scan-kartu-tanda-penduduk-budi-santoso-batam-kota-2026.pdf'
+
+
 def test_a_rejected_citizen_fixes_the_data_and_replaces_a_file_on_a_phone(
     chromium, live_server, app_people: People, tmp_path: Path
 ) -> None:
-    result = submit()
+    files = [replace(u, nama_asli=LONG_NAME) if u.persyaratan_kode == 'ktp' else u for u in uploads_for('SKTM')]
+    result = submit(uploads=files)
     with db.get().read() as session:
         stored = session.get(Pengurusan, result.pengurusan_id)
     services.reject(
@@ -158,8 +163,12 @@ def test_a_rejected_citizen_fixes_the_data_and_replaces_a_file_on_a_phone(
         assert page_width_fits(page)
         shot(page, 'lacak-ditolak', full_page=False)
         page.get_by_role('button', name='Perbaiki Data dan Berkas').click()
-        page.get_by_text('Berkas saat ini: ktp.pdf').wait_for()
         ktp = page.locator('[data-berkas="ktp"]')
+        current = ktp.get_by_text(f'Berkas saat ini: {LONG_NAME}')
+        current.wait_for()  # the whole name, wrapped on a phone, not "Berkas saat ini: k…"
+        assert current.evaluate('e => e.scrollHeight <= e.clientHeight && e.scrollWidth <= e.clientWidth')
+        current.scroll_into_view_if_needed()
+        shot(page, 'lacak-perbaikan', full_page=False)
         ktp.get_by_role('button', name='Ganti').click()
         ktp.locator('input[type=file]').set_input_files(ktp_photo(tmp_path / 'ktp-jelas.jpg'))
         ktp.get_by_text('ktp-jelas.jpg (').wait_for()

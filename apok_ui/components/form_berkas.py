@@ -66,7 +66,7 @@ class BerkasInput:
             ui.label(rule).classes('text-xs text-gray-600')
             with ui.row().classes('w-full items-center no-wrap gap-2 rounded bg-green-50 px-2') as self.chosen:
                 ui.icon('check_circle', color='positive').classes('text-xl')
-                self.name_label = ui.label().classes('flex-1 min-w-0 text-sm break-all line-clamp-2')
+                self.name_label = ui.label().classes('flex-1 min-w-0 text-sm break-words')  # whole: it says which file
                 self.ganti = (
                     ui.button('Ganti', icon='swap_horiz', on_click=self._ganti)
                     .props('flat no-caps')
