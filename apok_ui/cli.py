@@ -89,10 +89,11 @@ def open_database(settings: Settings) -> db.Database:
     """Open and migrate the database, give a fresh one its reference data, and set the upload folder."""
     database = db.init(settings.database_url)
     try:
-        database.migrate()
+        with database.start_lock():  # two processes started at once on an empty database: one migrates and seeds
+            database.migrate()
+            services.seed_reference()
     except Exception as error:  # a wrong URL or a server that is down: say which, in one line
         raise UsageError(f'cannot open the database {database.engine.url!r}: {str(error).splitlines()[0]}') from None
-    services.seed_reference()
     berkas.init(settings.data_dir / 'berkas', settings.max_upload_bytes)
     return database
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 from apok_ui import outbox
@@ -20,6 +20,7 @@ from apok_ui import outbox
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / 'migrations'
 BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = 'apok_write'
+START_LOCK_KEY = 0x41504F4D  # 'APOM': migrating and seeding at start-up (outbox.LOCK_KEY is 'APOK')
 
 
 class Database:
@@ -60,6 +61,22 @@ class Database:
             config.attributes['connection'] = connection
             command.upgrade(config, 'head')
         self.optimize()
+
+    @contextmanager
+    def start_lock(self) -> Iterator[None]:
+        """Hold the start-up lock while migrating and seeding: processes started together on one PostgreSQL database
+        (two units at boot) then do it one after another, and the second finds the work done. SQLite needs none: one
+        process serves a file."""
+        if self.is_sqlite:
+            yield
+            return
+        with self.engine.connect() as connection:  # its own connection: the lock is the session's, not a transaction's
+            connection.execute(text('SELECT pg_advisory_lock(:key)'), {'key': START_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text('SELECT pg_advisory_unlock(:key)'), {'key': START_LOCK_KEY})
+                connection.commit()
 
     def optimize(self) -> None:
         """Give SQLite's planner statistics, without which it picks the kecamatan index over the NIK index."""

@@ -21,17 +21,33 @@ ROOT = Path(__file__).resolve().parent.parent
 NIP = '197002022000031005'
 
 
+def environment(data_dir: Path, **env: str) -> dict[str, str]:
+    """An operator's shell: production settings, nothing of the test run's own APOK_/NICEGUI_/PYTEST_ variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(('APOK_', 'NICEGUI_', 'PYTEST_'))}
+    return {**clean, 'APOK_ENV': 'production', 'APOK_DATA_DIR': str(data_dir), **env}
+
+
 def run(tmp_path: Path, *args: str, stdin: str = '', **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(('APOK_', 'NICEGUI_', 'PYTEST_'))}
-    environment.update({'APOK_ENV': 'production', 'APOK_DATA_DIR': str(tmp_path / 'data'), **env})
     return subprocess.run(
         [sys.executable, 'main.py', *args],
         cwd=ROOT,
-        env=environment,
+        env=environment(tmp_path / 'data', **env),
         input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def start(data_dir: Path, *args: str, **env: str) -> subprocess.Popen:
+    """Start `python main.py …` without waiting for it (as systemd starts a unit); stderr is kept for the test."""
+    return subprocess.Popen(
+        [sys.executable, 'main.py', *args],
+        cwd=ROOT,
+        env=environment(data_dir, **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -189,6 +205,30 @@ def test_migrate_upgrades_an_empty_postgresql_database(tmp_path):
         with engine.connect() as conn:
             assert conn.execute(text('SELECT count(*) FROM kelurahan')).scalar_one() == 64
         engine.dispose()
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+
+
+def test_two_processes_started_together_on_an_empty_postgresql_database_both_start_and_seed_it_once(tmp_path):
+    if not _postgres_available():
+        pytest.skip('PostgreSQL is not reachable')
+    name = f'apok_bersama_{os.getpid()}'
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE {name}')
+    url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{name}'
+    try:
+        both = [start(tmp_path / f'data-{n}', 'migrate', APOK_DATABASE_URL=url) for n in (1, 2)]  # two units at boot
+        results = [(process.wait(timeout=120), process.stderr.read()) for process in both]
+        assert results == [(0, ''), (0, '')]
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            counts = [
+                conn.execute(text(f'SELECT count(*) FROM {table}')).scalar_one() for table in ('kecamatan', 'kelurahan')
+            ]
+        engine.dispose()
+        assert counts == [12, 64]
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
