@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import getpass
 import ipaddress
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -16,11 +17,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from apok_ui import berkas, data_files, db, services
-from apok_ui.config import Settings, SettingsError
+from apok_ui.config import Settings, SettingsError, read_env_file
 from apok_ui.demo import DEMO_PASSWORD, demo_logins, seed_demo
 from apok_ui.services import ServiceError
 from apok_ui.services.petugas import count_petugas
 from models import Peran
+
+ENV_FILE_HELP = 'read the APOK_* settings from this file, as the systemd units do (default: $APOK_ENV_FILE)'
 
 
 class UsageError(Exception):
@@ -35,6 +38,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of every command."""
     parser = _Parser(prog='python main.py', description='APOK – Aplikasi Pelayanan Online Kecamatan')
+    parser.add_argument('--env-file', type=Path, help=ENV_FILE_HELP)
     commands = parser.add_subparsers(dest='command', parser_class=_Parser)
     commands.add_parser('serve', help='start the web server (the default)')
     commands.add_parser('demo', help='seed demo officers and applications into an empty database')
@@ -64,7 +68,25 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument('file', type=Path)
     restore = commands.add_parser('restore', help='replace the database with the backup in FILE')
     restore.add_argument('file', type=Path)
+    _env_file_everywhere(parser)
     return parser
+
+
+def _env_file_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Let every command take --env-file after its name too, where operators type it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                command.add_argument('--env-file', type=Path, default=argparse.SUPPRESS, help=ENV_FILE_HELP)
+                _env_file_everywhere(command)
+
+
+def load_env_file(args: argparse.Namespace) -> None:
+    """Put the env file's settings (--env-file, else $APOK_ENV_FILE) into the environment: a command run by hand
+    then uses the database and folders the service uses, not ./data."""
+    path = args.env_file or (Path(os.environ['APOK_ENV_FILE']) if os.environ.get('APOK_ENV_FILE') else None)
+    if path is not None:
+        os.environ.update(read_env_file(path.expanduser()))
 
 
 def main(argv: Sequence[str], *, serve: Callable[[Settings], None]) -> int:
@@ -72,11 +94,13 @@ def main(argv: Sequence[str], *, serve: Callable[[Settings], None]) -> int:
     data_files.keep_private()  # first: the database, berkas, session files and backups hold personal data
     try:
         args = build_parser().parse_args(list(argv))
+        load_env_file(args)
         settings = Settings.from_env()
         if args.command in (None, 'serve'):
             serve(settings)
             return 0
-        open_database(settings)
+        database = open_database(settings)
+        print(f'database: {database.engine.url!r}')  # which one it writes to (repr hides a password)
         return COMMANDS[args.command](args, settings)
     except (UsageError, SettingsError, ServiceError) as error:
         print(f'apok: {error}', file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import string
 from collections.abc import Mapping
@@ -36,6 +37,32 @@ WA_PRESETS = {
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names the variable in one line."""
+
+
+ENV_LINE = re.compile(r'(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)')
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Return the variables of an environment file as systemd's EnvironmentFile= reads it (KEY=VALUE lines, # and ;
+    comments, values optionally in single or double quotes), or raise SettingsError naming the file and the line."""
+    try:
+        lines = path.read_text(encoding='utf-8').splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f'cannot read the env file {path}: {getattr(error, "strerror", None) or error}') from None
+    variables = {}
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith(('#', ';')):
+            continue
+        match = ENV_LINE.fullmatch(line)
+        if match is None:
+            raise SettingsError(f'{path}, line {number}: expected NAME=value')
+        name, value = match.groups()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in '\'"':
+            value = value[1:-1]
+        variables[name] = value
+    return variables
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,38 @@ def test_petugas_tambah_adds_an_officer_who_can_then_log_in(tmp_path):
     assert services.authenticate(nip=NIP, password='Rahasia2026').petugas_id == 1
 
 
+def test_petugas_tambah_with_the_services_env_file_writes_into_its_database_and_says_which(tmp_path):
+    service_db = tmp_path / 'srv' / 'apok.db'
+    env_file = tmp_path / 'apok.env'
+    env_file.write_text(
+        '# /etc/apok/apok.env\n'
+        f'APOK_DATA_DIR="{tmp_path / "srv"}"\n'
+        f"APOK_DATABASE_URL='sqlite:///{service_db}'\n"
+        '\n'
+        'APOK_ENV=production\n'
+    )
+    command = ('petugas', 'tambah', '--nip', NIP, '--nama', 'Raja Hamzah', '--peran', 'superadmin')
+    result = run(tmp_path, *command, '--env-file', str(env_file), stdin='Rahasia2026\n')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f'database: sqlite:///{service_db}'
+    assert service_db.exists() and not (tmp_path / 'data').exists()  # not ./data, the shell's default
+    again = run(tmp_path, 'petugas', 'buka-kunci', '--nip', NIP, APOK_ENV_FILE=str(env_file))  # the same, by variable
+    assert again.returncode == 0 and again.stdout.startswith(f'database: sqlite:///{service_db}\n'), again.stderr
+
+
+@pytest.mark.parametrize(
+    ('content', 'message'),
+    [(None, 'cannot read the env file'), ('APOK_ENV=production\nAPOK DEMO=1\n', 'line 2: expected NAME=value')],
+)
+def test_a_missing_or_malformed_env_file_is_one_line_and_exit_code_2(tmp_path, content, message):
+    env_file = tmp_path / 'apok.env'
+    if content is not None:
+        env_file.write_text(content)
+    result = run(tmp_path, '--env-file', str(env_file), 'migrate')
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / 'data').exists()
+
+
 def test_petugas_tambah_refuses_a_second_active_definitive_camat_as_the_admin_page_does(tmp_path):
     assert add_officer(tmp_path, 'camat', '--kecamatan', 'Batam Kota').returncode == 0
     second = ('petugas', 'tambah', '--nip', '197002022000031006', '--nama', 'Tengku Said', '--peran', 'camat')
@@ -107,10 +139,10 @@ def test_petugas_buka_kunci_lets_a_blocked_superadmin_in_again(tmp_path):
     db.get().dispose()
     result = run(tmp_path, 'petugas', 'buka-kunci', '--nip', NIP)  # another process: the counts live in the database
     assert result.returncode == 0, result.stderr
-    assert (
-        result.stdout.strip()
-        == f'login of petugas {NIP} unlocked ({BLOCK_AFTER_FAILURES} failed attempts for it forgotten)'
-    )
+    assert result.stdout.splitlines() == [
+        f'database: sqlite:///{tmp_path / "data" / "apok.db"}',
+        f'login of petugas {NIP} unlocked ({BLOCK_AFTER_FAILURES} failed attempts for it forgotten)',
+    ]
     assert services.authenticate(nip=NIP, password='Rahasia2026', ip='10.0.0.9', at=later).petugas_id == 1
     with db.get().engine.connect() as conn:
         detail = conn.execute(text("SELECT detail FROM auditlog WHERE aksi = 'buka_kunci'")).scalar_one()
