@@ -17,6 +17,7 @@ from apok_ui.notifikasi import kabar, pengirim, tugas
 from apok_ui.printing import cetak
 from apok_ui.printing import render as printing
 from apok_ui.routes import berkas as berkas_route
+from apok_ui.routes import kesehatan
 from apok_ui.services.petugas import count_petugas
 from apok_ui.upload_limit import UploadLimit
 from models.sesi import Batas
@@ -62,6 +63,7 @@ def wire_pages() -> None:
     _page('/admin/profil')(profil.page)  # /admin/profil
     _page('/admin/monitoring')(monitoring.page)  # /admin/monitoring
     app.get('/admin/berkas/{berkas_id}', include_in_schema=False)(berkas_route.serve)  # /admin/berkas/{berkas_id}
+    app.get('/healthz', include_in_schema=False)(kesehatan.healthz)  # /healthz (nginx, systemd, monitoring)
     _page('/admin/sistem')(administrasi.page)  # /admin/sistem
     _page('/admin/sistem/petugas')(administrasi_petugas.page)  # /admin/sistem/petugas
     _page('/admin/sistem/layanan')(administrasi_layanan.page)  # /admin/sistem/layanan

@@ -68,13 +68,24 @@ class Listener:
                 await asyncio.sleep(delay)
 
 
+_installed: Listener | None = None
+
+
 def install(engine: Engine) -> Listener | None:
     """Wake this process's relay on other processes' commits when the database is PostgreSQL; return the listener."""
     from nicegui import app
 
+    global _installed  # noqa: PLW0603  # one listener per process
+    _installed = None
     if engine.dialect.name != 'postgresql':
         return None
-    listener = Listener(engine, events.relay)
+    _installed = listener = Listener(engine, events.relay)
     app.on_startup(listener.start)
     app.on_shutdown(listener.stop)
     return listener
+
+
+def listening() -> bool | None:
+    """Return whether this process hears other processes' commits now, or None where there is nothing to hear
+    (SQLite: one process)."""
+    return None if _installed is None else _installed.connected.is_set()

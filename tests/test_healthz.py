@@ -1,0 +1,81 @@
+"""/healthz of a real server (issue 17): every check in a word, 200 or 503, and a cut database is reported without a
+host, a port or an exception's text, and recovers by itself."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from apok_ui import berkas, services
+from tests.conftest import PG_ADMIN, PG_DATABASE, LiveServer, _fresh_postgres, start_server, stop_server
+
+DEADLINE = 60  # seconds: a bound for a loaded machine, never a measurement
+
+
+def health(server: LiveServer) -> tuple[int, dict, str]:
+    """GET /healthz: the status code, the JSON answer and its Cache-Control."""
+    try:
+        with urllib.request.urlopen(f'{server.url}/healthz', timeout=10) as answer:
+            return answer.status, json.loads(answer.read()), answer.headers['Cache-Control']
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read()), error.headers['Cache-Control']
+
+
+def health_until(server: LiveServer, wanted: dict) -> tuple[int, dict]:
+    """Ask /healthz until its answer holds every item of `wanted` (the server reacts on its own time)."""
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        status, answer, _ = health(server)
+        if wanted.items() <= answer.items():
+            return status, answer
+        assert time.monotonic() < deadline, f'/healthz still says {answer}, not {wanted}'
+        time.sleep(0.2)
+
+
+def test_a_sqlite_server_is_healthy_needs_no_listener_and_is_never_cached(live_server: LiveServer) -> None:
+    status, answer, cache = health(live_server)
+    assert (status, answer, cache) == (
+        200,
+        {'status': 'ok', 'database': 'ok', 'pendengar': 'tidak dipakai', 'cetak': 'ok'},
+        'no-store',
+    )
+
+
+@pytest.fixture
+def pg_server(postgres_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    _fresh_postgres(postgres_url)
+    services.seed_reference()
+    berkas.init(tmp_path / 'berkas', 5 * 1024 * 1024)
+    server = start_server(tmp_path, postgres_url)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE {PG_DATABASE} WITH ALLOW_CONNECTIONS true')
+
+
+def test_a_cut_postgresql_is_reported_in_words_with_a_503_and_the_server_recovers_by_itself(
+    pg_server: LiveServer,
+) -> None:
+    assert health_until(pg_server, {'pendengar': 'ok'}) == (
+        200,
+        {'status': 'ok', 'database': 'ok', 'pendengar': 'ok', 'cetak': 'ok'},
+    )
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:  # the database goes away: no new connection, none left
+        conn.execute(f'ALTER DATABASE {PG_DATABASE} WITH ALLOW_CONNECTIONS false')
+        conn.execute('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s', (PG_DATABASE,))
+    status, answer = health_until(pg_server, {'database': 'tidak terhubung', 'pendengar': 'tidak terhubung'})
+    assert (status, answer['status']) == (503, 'gagal')
+    assert not any(word in json.dumps(answer) for word in ('127.0.0.1', '5432', 'Error', PG_DATABASE))
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE {PG_DATABASE} WITH ALLOW_CONNECTIONS true')
+    assert health_until(pg_server, {'status': 'ok', 'pendengar': 'ok'})[0] == 200
+    assert 'Traceback' not in pg_server.output()
