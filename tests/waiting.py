@@ -73,10 +73,14 @@ def _registering(init: Callable[..., None]) -> Callable[..., None]:
 
 
 def _page_owner() -> User | None:
-    """Return the simulated user whose page runs the current code (None outside any page)."""
+    """Return the simulated user whose page runs the current code (None outside any page). Code running in the slot
+    of an element that was deleted meanwhile (a live redraw) raises as in a real server, where ui.notify raises
+    there: the simulation must not hide a toast that a real page loses."""
     try:
         client = context.client
-    except RuntimeError:
+    except RuntimeError as error:
+        if 'has been deleted' in str(error):
+            raise
         return None
     return next((u for u in list(_users) if object.__getattribute__(u, 'client') is client), None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -51,9 +52,12 @@ def announce(client: Client, message: str) -> None:
         ui.notify(message, type='positive')
 
 
-def tell(error: ServiceError) -> None:
-    """Show a refusal: 'someone acted first' as a warning, anything else as an error."""
-    ui.notify(str(error), type='warning' if isinstance(error, Stale) else 'negative', multi_line=True)
+def tell(error: ServiceError, client: Client | None = None) -> None:
+    """Show a refusal: 'someone acted first' as a warning, anything else as an error. Give the page's client where
+    the element that asked may have been redrawn meanwhile: ui.notify raises in a deleted element's slot, and a stale
+    decision is exactly the one whose page another officer's change redrew."""
+    with client if client is not None else contextlib.nullcontext():
+        ui.notify(str(error), type='warning' if isinstance(error, Stale) else 'negative', multi_line=True)
 
 
 def dispose_on_close(dialog: ui.dialog) -> ui.dialog:

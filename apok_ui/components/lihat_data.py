@@ -78,7 +78,7 @@ class LihatData:
         actor = auth.actor(self.officer)
         _, error = await perform(record_view, actor=actor, pengurusan_id=self.pengurusan_id, ip=self.ip)
         if error is not None:
-            tell(error)
+            tell(error, self.client)
             return False
         if not await self._read():
             ui.notify('Pengurusan tidak ditemukan.', type='negative')
@@ -223,7 +223,7 @@ class LihatData:
     async def _decided(self, aksi: Aksi, error: ServiceError | None) -> None:
         """Show the outcome of a decision: wrong input stays as typed, anything else shows the fresh state."""
         if isinstance(error, services.Invalid):
-            tell(error)  # the Keterangan stays as typed
+            tell(error, self.client)  # the Keterangan stays as typed
             return
         if error is None:
             self.tab = 'status'
@@ -246,7 +246,7 @@ class LihatData:
             )
         except ServiceError as error:
             if not isinstance(error, services.Invalid):
-                tell(error)  # as _run: the caller shows wrong input
+                tell(error, self.client)  # as _run: the caller shows wrong input
             return error
         return None
 
@@ -277,7 +277,7 @@ class LihatData:
         """Run an officer service on this application; show a refusal (the caller shows wrong input)."""
         _, error = await perform(call, actor=auth.actor(self.officer), pengurusan_id=self.pengurusan_id, **kwargs)
         if error is not None and not isinstance(error, services.Invalid):
-            tell(error)
+            tell(error, self.client)
         return error
 
     async def _after_change(self) -> None:

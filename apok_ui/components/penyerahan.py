@@ -32,7 +32,7 @@ def cetak_button(actor: Actor, pengurusan_id: int, on_done: Done, *, nomor: str 
             try:
                 pdf, filename = await cetak.letter_pdf(actor, pengurusan_id)
             except ServiceError as error:
-                tell(error)
+                tell(error, client)
                 await on_done()
                 return
         ui.download.content(pdf, filename, 'application/pdf')
@@ -208,7 +208,7 @@ def selesai_actions(officer: Officer, on_done: Done) -> Callable[[QueueRow], Non
         client = ui.context.client
         _, error = await perform(call, actor=auth.actor(officer), pengurusan_id=row.id, version=row.version, **kwargs)
         if error is not None and not isinstance(error, services.Invalid):
-            tell(error)  # the table refreshes and takes the dialog with it
+            tell(error, client)  # the table refreshes and takes the dialog with it
         if not isinstance(error, services.Invalid):
             await on_done()
         if error is None:

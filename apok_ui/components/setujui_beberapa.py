@@ -148,7 +148,7 @@ class SetujuiBeberapa:
         except Invalid as error:
             return error
         except ServiceError as error:
-            tell(error)
+            tell(error, client)
             return None
         self.chosen.clear()
         await self.on_done()
