@@ -47,3 +47,28 @@ def test_a_production_server_has_its_print_workers_ready_before_anyone_prints(tm
         assert len(workers) == (os.cpu_count() or 1), server.output()
     finally:
         stop_server(server)
+
+
+def running(pid: int) -> bool:
+    """Return whether a process exists and is not a zombie waiting for a parent that does not reap it."""
+    try:
+        return Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[0] != 'Z'
+    except OSError:
+        return False
+
+
+def test_a_server_killed_with_sigkill_leaves_no_print_worker_behind(tmp_path: Path, sqlite_url: str):
+    server = start_server(tmp_path, sqlite_url, APOK_ENV='production', APOK_STORAGE_SECRET=secrets.token_urlsafe(48))
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while not (workers := print_workers(server.process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)  # as above: /proc is the only sign of a worker
+        assert workers, server.output()
+        server.process.kill()  # SIGKILL: the server cannot stop its pool
+        server.process.wait(timeout=10)
+        deadline = time.monotonic() + DEADLINE
+        while (left := [pid for pid in workers if running(pid)]) and time.monotonic() < deadline:
+            time.sleep(0.1)  # an orphaned worker notices its parent is gone and exits
+        assert left == [], f'print workers {left} outlived their server'
+    finally:
+        stop_server(server)

@@ -23,6 +23,7 @@ import jinja2
 import segno
 
 from apok_ui.assets import ASSETS_DIR
+from apok_ui.printing.pekerja import stay_with_parent
 from models import jenis_berkas
 from models.layanan import UKURAN_KERTAS
 from models.waktu import format_tanggal
@@ -86,6 +87,8 @@ def render_letter(data: SuratData) -> bytes:
     """Return the PDF of a finished letter; a pure function of its data, so it runs in any worker process."""
     import weasyprint
 
+    stay_with_parent()  # in a print worker: end with the server, even one killed with SIGKILL
+
     html = build_html(data)
     return weasyprint.HTML(string=html, base_url=ASSETS_DIR.as_uri() + '/', url_fetcher=asset_url_fetcher()).write_pdf()
 
@@ -147,6 +150,7 @@ async def in_print_pool(function: Callable[..., bytes], *args: object) -> bytes:
 
 def warm_up() -> None:
     """Import WeasyPrint and compile the templates now, so the first officer who prints does not wait for it."""
+    stay_with_parent()
     _load()
     _warn_if_slow_font_subsetting()
 
@@ -189,6 +193,7 @@ def _load() -> ModuleType:
 
 def _warm_worker() -> None:
     """Load WeasyPrint in a worker process and lay out one line, so its fonts are found too."""
+    stay_with_parent()
     _load().HTML(string='<p>APOK</p>').write_pdf()
 
 
