@@ -9,7 +9,6 @@ import argparse
 import contextlib
 import getpass
 import ipaddress
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -17,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from apok_ui import berkas, data_files, db, services
-from apok_ui.config import Settings, SettingsError, read_env_file
+from apok_ui.config import Settings, SettingsError, load_env_file
 from apok_ui.demo import DEMO_PASSWORD, demo_logins, seed_demo
 from apok_ui.services import ServiceError
 from apok_ui.services.petugas import count_petugas
@@ -81,20 +80,12 @@ def _env_file_everywhere(parser: argparse.ArgumentParser) -> None:
                 _env_file_everywhere(command)
 
 
-def load_env_file(args: argparse.Namespace) -> None:
-    """Put the env file's settings (--env-file, else $APOK_ENV_FILE) into the environment: a command run by hand
-    then uses the database and folders the service uses, not ./data."""
-    path = args.env_file or (Path(os.environ['APOK_ENV_FILE']) if os.environ.get('APOK_ENV_FILE') else None)
-    if path is not None:
-        os.environ.update(read_env_file(path.expanduser()))
-
-
 def main(argv: Sequence[str], *, serve: Callable[[Settings], None]) -> int:
     """Run one command and return the process exit code."""
     data_files.keep_private()  # first: the database, berkas, session files and backups hold personal data
     try:
         args = build_parser().parse_args(list(argv))
-        load_env_file(args)
+        load_env_file(args.env_file)  # --env-file, else $APOK_ENV_FILE: the database and folders the service uses
         settings = Settings.from_env()
         if args.command in (None, 'serve'):
             serve(settings)

@@ -42,6 +42,15 @@ class SettingsError(ValueError):
 ENV_LINE = re.compile(r'(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)')
 
 
+def load_env_file(path: Path | None) -> None:
+    """Put the settings of an env file (this one, else $APOK_ENV_FILE's, else none) into the environment, so that a
+    command run by hand uses the database and folders the service uses, not ./data."""
+    if path is None and os.environ.get('APOK_ENV_FILE'):
+        path = Path(os.environ['APOK_ENV_FILE'])
+    if path is not None:
+        os.environ.update(read_env_file(path.expanduser()))
+
+
 def read_env_file(path: Path) -> dict[str, str]:
     """Return the variables of an environment file as systemd's EnvironmentFile= reads it (KEY=VALUE lines, # and ;
     comments, values optionally in single or double quotes), or raise SettingsError naming the file and the line."""
