@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 
+import bcrypt
 import psycopg
 import pytest
 from nicegui.testing.general_fixtures import get_path_to_main_file
@@ -30,7 +31,6 @@ from sqlmodel import SQLModel
 from apok_ui import berkas, db, events, services
 from apok_ui.demo import make_nik, sample_isian, sample_uploads
 from apok_ui.events_pg import APPLICATION_NAME
-from apok_ui.security import hash_password
 from apok_ui.services import Actor
 from models import Kecamatan, Layanan, Peran, Petugas
 from models.permohonan import DataPemohon
@@ -84,8 +84,10 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope='session')
 def password_hash() -> str:
-    """Return one bcrypt hash of PASSWORD, made once (cost 12 takes a third of a second)."""
-    return hash_password(PASSWORD)
+    """Return the personas' bcrypt hash of PASSWORD, at cost 4: every simulated and browser login checks it, and at
+    APOK's cost of 12 each check took a quarter of a second (about 600 logins a run). The cost itself is APOK's
+    (security.BCRYPT_COST, tested on the officers the services create and on the unknown-NIP check)."""
+    return bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
 
 
 @pytest.fixture(scope='session')
