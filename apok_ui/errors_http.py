@@ -10,11 +10,14 @@ exception was raised, never its message (apok_ui/logging_setup.py drops uvicorn'
 from __future__ import annotations
 
 import logging
+import sqlite3
 from http import HTTPStatus
 
 import nicegui.page
 from fastapi.exceptions import RequestValidationError
 from nicegui import Client, app, ui
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -34,6 +37,8 @@ TEXTS = {
 }
 OTHER_CLIENT_ERROR = 'Permintaan tidak dapat diproses.'
 SERVER_ERROR = 'Terjadi kesalahan pada server. Silakan coba lagi beberapa saat lagi.'
+UNAVAILABLE = 'Layanan sedang terganggu: basis data tidak dapat dihubungi. Data Anda aman; silakan coba lagi sebentar.'
+RETRY_AFTER_SECONDS = '30'
 log = logging.getLogger(__name__)
 
 
@@ -48,8 +53,24 @@ def install() -> None:
     nicegui.page.error_content = error_content
 
 
+def database_down(exception: BaseException) -> bool:
+    """Return whether a failure is the database out of reach: PostgreSQL refused, dropped or cancelled the
+    connection (psycopg's OperationalError; bad SQL is a ProgrammingError), the pool had no connection in time, or
+    SQLite stayed locked past its busy timeout. Such a failure is a 503 that says so; the host and port in the
+    driver's message never reach anyone. A damaged SQLite file ("no such table") stays a 500."""
+    if isinstance(exception, (DisconnectionError, PoolTimeout)):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    if isinstance(exception.orig, sqlite3.OperationalError):
+        return 'locked' in str(exception.orig) or 'busy' in str(exception.orig)
+    return True
+
+
 def text_for(status: int) -> str:
     """Return the Indonesian line for an HTTP error status."""
+    if status == HTTPStatus.SERVICE_UNAVAILABLE:
+        return UNAVAILABLE
     if status >= 500:
         return SERVER_ERROR
     return TEXTS.get(status, OTHER_CLIENT_ERROR)
@@ -69,10 +90,11 @@ def _is_page(request: Request) -> bool:
     return endpoint is None or endpoint is app or request.scope.get('nicegui_page_path') is not None
 
 
-def _page(status: int, request: Request) -> Response:
+def _page(status: int, request: Request, extra: dict[str, str] | None = None) -> Response:
     with Client(nicegui.page.page(''), request=request) as client:
         error_content(status)
     response = client.build_response(request, status)
+    response.headers.update(extra or {})
     headers.add_missing(response.headers, request.url.path)
     return response
 
@@ -93,13 +115,17 @@ async def invalid_request(request: Request, _exception: RequestValidationError) 
 
 
 async def server_error(request: Request, exception: Exception) -> Response:
-    """Answer a failure with an apology, never the exception, and log it in one line."""
+    """Answer a failure with an apology (a 503 when the database is out of reach), never the exception, and log it
+    in one line."""
     route = getattr(request.scope.get('route'), 'path', '-')
     log.error('%s %s failed (client %s)', request.method, route, client_id_of(request), exc_info=exception)
     logging_setup.mark_logged(exception)
+    down = database_down(exception)
+    status = HTTPStatus.SERVICE_UNAVAILABLE if down else HTTPStatus.INTERNAL_SERVER_ERROR
+    extra = {'Retry-After': RETRY_AFTER_SECONDS} if down else None
     if request.scope.get('nicegui_page_path') is not None:
-        return _page(500, request)
-    return plain(500, request)
+        return _page(status, request, extra)
+    return plain(status, request, extra)
 
 
 def client_id_of(request: Request) -> str:
@@ -113,11 +139,17 @@ def client_id_of(request: Request) -> str:
 def error_content(status_code: int, exception: str | Exception = '') -> None:
     """Show the Indonesian error page of a status; the exception is never shown (signature of NiceGUI's own)."""
     missing = 400 <= status_code < 500
-    title = 'Halaman tidak ditemukan' if missing else 'Terjadi kesalahan'
+    down = status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    title = 'Halaman tidak ditemukan' if missing else 'Layanan sedang terganggu' if down else 'Terjadi kesalahan'
     with public_frame(title), ui.card().classes('w-full items-start gap-3 p-4').mark(f'galat-{status_code}'):
         ui.label(title).classes('text-xl font-semibold text-primary')
         if missing:
             ui.label('Halaman yang Anda buka tidak ada atau sudah dipindahkan.').classes('text-gray-700')
+        elif down:
+            ui.label(
+                'Basis data APOK sedang tidak dapat dihubungi. Data yang sudah tersimpan tetap aman. '
+                'Silakan muat ulang halaman ini beberapa saat lagi.'
+            ).classes('text-gray-700')
         else:
             ui.label(
                 'Maaf, terjadi kesalahan pada server. Silakan muat ulang halaman ini atau coba lagi beberapa saat lagi.'

@@ -1,5 +1,5 @@
-"""/healthz of a real server (issue 17): every check in a word, 200 or 503, and a cut database is reported without a
-host, a port or an exception's text, and recovers by itself."""
+"""/healthz of a real server (issue 17): every check in a word, 200 or 503; a cut database is reported without a
+host, a port or an exception's text, page loads meanwhile get an Indonesian 503, and the server recovers by itself."""
 
 from __future__ import annotations
 
@@ -39,6 +39,18 @@ def health_until(server: LiveServer, wanted: dict) -> tuple[int, dict]:
         time.sleep(0.2)
 
 
+REVEALING = ('127.0.0.1', '5432', 'Error', 'psycopg', PG_DATABASE)
+
+
+def load(server: LiveServer, path: str) -> tuple[int, str, str | None]:
+    """GET a page: its status, its HTML and its Retry-After."""
+    try:
+        with urllib.request.urlopen(f'{server.url}{path}', timeout=30) as answer:
+            return answer.status, answer.read().decode(), answer.headers['Retry-After']
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers['Retry-After']
+
+
 def test_a_sqlite_server_is_healthy_needs_no_listener_and_is_never_cached(live_server: LiveServer) -> None:
     status, answer, cache = health(live_server)
     assert (status, answer, cache) == (
@@ -74,7 +86,11 @@ def test_a_cut_postgresql_is_reported_in_words_with_a_503_and_the_server_recover
         conn.execute('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s', (PG_DATABASE,))
     status, answer = health_until(pg_server, {'database': 'tidak terhubung', 'pendengar': 'tidak terhubung'})
     assert (status, answer['status']) == (503, 'gagal')
-    assert not any(word in json.dumps(answer) for word in ('127.0.0.1', '5432', 'Error', PG_DATABASE))
+    assert not any(word in json.dumps(answer) for word in REVEALING)
+    for path in ('/', '/ajukan/SKTM'):  # a citizen's page load meanwhile: a 503 in Indonesian, nothing revealed
+        status, page, retry = load(pg_server, path)
+        assert (status, retry) == (503, '30') and 'Layanan sedang terganggu' in page, path
+        assert not any(word in page for word in REVEALING), path
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'ALTER DATABASE {PG_DATABASE} WITH ALLOW_CONNECTIONS true')
     assert health_until(pg_server, {'status': 'ok', 'pendengar': 'ok'})[0] == 200
