@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -222,48 +223,46 @@ def test_migrate_upgrades_an_empty_sqlite_database(tmp_path):
     assert {'pengurusan', 'riwayat', 'pengurusan_nama'} <= set(inspect(create_engine(url)).get_table_names())
 
 
-def test_migrate_upgrades_an_empty_postgresql_database(tmp_path):
+@pytest.fixture
+def empty_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Yield the URL of a new, empty PostgreSQL database (dropped afterwards)."""
     if not _postgres_available():
         pytest.skip('PostgreSQL is not reachable')
     name = f'apok_cli_{os.getpid()}'
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
         conn.execute(f'CREATE DATABASE {name}')
-    url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{name}'
     try:
-        assert run(tmp_path, 'migrate', APOK_DATABASE_URL=url).returncode == 0
-        engine = create_engine(url)
-        assert {'pengurusan', 'riwayat', 'kecamatan'} <= set(inspect(engine).get_table_names())
-        with engine.connect() as conn:
-            assert conn.execute(text('SELECT count(*) FROM kelurahan')).scalar_one() == 64
-        engine.dispose()
+        yield f'postgresql+psycopg://postgres@127.0.0.1:5432/{name}'
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
 
 
-def test_two_processes_started_together_on_an_empty_postgresql_database_both_start_and_seed_it_once(tmp_path):
-    if not _postgres_available():
-        pytest.skip('PostgreSQL is not reachable')
-    name = f'apok_bersama_{os.getpid()}'
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE {name}')
-    url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{name}'
-    try:
-        both = [start(tmp_path / f'data-{n}', 'migrate', APOK_DATABASE_URL=url) for n in (1, 2)]  # two units at boot
-        results = [(process.wait(timeout=120), process.stderr.read()) for process in both]
-        assert results == [(0, ''), (0, '')]
-        engine = create_engine(url)
-        with engine.connect() as conn:
-            counts = [
-                conn.execute(text(f'SELECT count(*) FROM {table}')).scalar_one() for table in ('kecamatan', 'kelurahan')
-            ]
-        engine.dispose()
-        assert counts == [12, 64]
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+def counts(url: str, *tables: str) -> list[int]:
+    """Return how many rows each table holds."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = [conn.execute(text(f'SELECT count(*) FROM {table}')).scalar_one() for table in tables]
+    engine.dispose()
+    return found
+
+
+def test_migrate_upgrades_an_empty_postgresql_database(tmp_path, empty_postgres):
+    assert run(tmp_path, 'migrate', APOK_DATABASE_URL=empty_postgres).returncode == 0
+    engine = create_engine(empty_postgres)
+    assert {'pengurusan', 'riwayat', 'kecamatan'} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert counts(empty_postgres, 'kelurahan') == [64]
+
+
+def test_two_processes_started_together_on_an_empty_postgresql_database_both_start_and_seed_it_once(
+    tmp_path, empty_postgres
+):
+    both = [start(tmp_path / f'data-{n}', 'migrate', APOK_DATABASE_URL=empty_postgres) for n in (1, 2)]  # two units
+    results = [(process.wait(timeout=120), process.stderr.read()) for process in both]
+    assert results == [(0, ''), (0, '')]
+    assert counts(empty_postgres, 'kecamatan', 'kelurahan') == [12, 64]
 
 
 def test_demo_refuses_a_database_that_already_has_officers(tmp_path):
