@@ -6,6 +6,7 @@ BEGIN IMMEDIATE so two writers never deadlock halfway. PostgreSQL is used throug
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,9 +14,12 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from apok_ui import outbox
+from apok_ui.errors import TERGANGGU, Terganggu
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / 'migrations'
 BUSY_TIMEOUT_MS = 30_000
@@ -34,8 +38,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """Yield a session for reading; nothing it does is committed."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        """Yield a session for reading; nothing it does is committed. A database out of reach raises Terganggu."""
+        with _reachable(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
@@ -43,9 +47,10 @@ class Database:
         """Yield a session whose work is committed together at the end, or rolled back on any error.
 
         The facts a service recorded for what runs after the commit (apok_ui/outbox.py) are written last, in the
-        same transaction; once it committed, this process's relay delivers them.
+        same transaction; once it committed, this process's relay delivers them. A database out of reach raises
+        Terganggu (nothing was written).
         """
-        with Session(self._write_engine, expire_on_commit=False) as session:
+        with _reachable(), Session(self._write_engine, expire_on_commit=False) as session:
             with session.begin():
                 yield session
                 facts = outbox.write_pending(session, postgres=not self.is_sqlite)
@@ -91,6 +96,31 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def database_down(exception: BaseException) -> bool:
+    """Return whether a failure is the database out of reach: PostgreSQL refused, dropped or cancelled the
+    connection (psycopg's OperationalError; bad SQL is a ProgrammingError), the pool had no connection in time, or
+    SQLite stayed locked past its busy timeout. A damaged SQLite file ("no such table") is not."""
+    if isinstance(exception, Terganggu | DisconnectionError | PoolTimeout):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    if isinstance(exception.orig, sqlite3.OperationalError):
+        return 'locked' in str(exception.orig) or 'busy' in str(exception.orig)
+    return True
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    """Raise Terganggu, a refusal every screen shows in Indonesian, for a database out of reach; the driver's own
+    message (host, port) stays in the cause, for the log."""
+    try:
+        yield
+    except Exception as error:
+        if isinstance(error, Terganggu) or not database_down(error):
+            raise
+        raise Terganggu(TERGANGGU) from error
 
 
 def alembic_config() -> Config:

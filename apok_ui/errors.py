@@ -27,3 +27,11 @@ class Invalid(ServiceError):
 
 
 STALE_MESSAGE = 'Pengurusan ini sudah diproses petugas lain. Data terbaru sudah ditampilkan.'
+
+
+TERGANGGU = 'Basis data sedang tidak dapat dihubungi; belum ada yang berubah. Silakan coba lagi sebentar.'
+
+
+class Terganggu(ServiceError):
+    """The database is out of reach (refused, dropped, frozen past the pool's wait, SQLite locked): nothing was
+    changed, and the same action may simply be tried again."""

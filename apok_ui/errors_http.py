@@ -10,19 +10,16 @@ exception was raised, never its message (apok_ui/logging_setup.py drops uvicorn'
 from __future__ import annotations
 
 import logging
-import sqlite3
 from http import HTTPStatus
 
 import nicegui.page
 from fastapi.exceptions import RequestValidationError
 from nicegui import Client, app, ui
-from sqlalchemy.exc import DisconnectionError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from apok_ui import headers, logging_setup
+from apok_ui import db, headers, logging_setup
 from apok_ui.components.frame import public_frame
 
 TEXTS = {
@@ -51,20 +48,6 @@ def install() -> None:
     # A page that cannot be served at all (too slow to build, its client deleted meanwhile) gets NiceGUI's terminal
     # error page, with an English explanation: the same Indonesian content instead.
     nicegui.page.error_content = error_content
-
-
-def database_down(exception: BaseException) -> bool:
-    """Return whether a failure is the database out of reach: PostgreSQL refused, dropped or cancelled the
-    connection (psycopg's OperationalError; bad SQL is a ProgrammingError), the pool had no connection in time, or
-    SQLite stayed locked past its busy timeout. Such a failure is a 503 that says so; the host and port in the
-    driver's message never reach anyone. A damaged SQLite file ("no such table") stays a 500."""
-    if isinstance(exception, (DisconnectionError, PoolTimeout)):
-        return True
-    if not isinstance(exception, OperationalError):
-        return False
-    if isinstance(exception.orig, sqlite3.OperationalError):
-        return 'locked' in str(exception.orig) or 'busy' in str(exception.orig)
-    return True
 
 
 def text_for(status: int) -> str:
@@ -120,7 +103,7 @@ async def server_error(request: Request, exception: Exception) -> Response:
     route = getattr(request.scope.get('route'), 'path', '-')
     log.error('%s %s failed (client %s)', request.method, route, client_id_of(request), exc_info=exception)
     logging_setup.mark_logged(exception)
-    down = database_down(exception)
+    down = db.database_down(exception)
     status = HTTPStatus.SERVICE_UNAVAILABLE if down else HTTPStatus.INTERNAL_SERVER_ERROR
     extra = {'Retry-After': RETRY_AFTER_SECONDS} if down else None
     if request.scope.get('nicegui_page_path') is not None:

@@ -225,6 +225,8 @@ class LihatData:
         if isinstance(error, services.Invalid):
             tell(error, self.client)  # the Keterangan stays as typed
             return
+        if isinstance(error, services.Terganggu):
+            return  # told already; nothing changed and nothing can be read now: the Keterangan stays as typed
         if error is None:
             self.tab = 'status'
             draf.forget(self.client, self._draft_key())  # sent: the device keeps it no longer

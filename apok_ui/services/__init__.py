@@ -3,7 +3,7 @@ writing its Riwayat row in the same transaction, then publishing the live event.
 
 from apok_ui.services.administrasi import create_petugas
 from apok_ui.services.common import Actor
-from apok_ui.services.errors import Forbidden, Invalid, NotFound, ServiceError, Stale
+from apok_ui.services.errors import Forbidden, Invalid, NotFound, ServiceError, Stale, Terganggu
 from apok_ui.services.keputusan import approve, hand_over, record_print, reject, revise
 from apok_ui.services.koreksi import correct_hand_over
 from apok_ui.services.massal import Batch, HasilMassal, check_batch
@@ -29,6 +29,7 @@ __all__ = [
     'Pendaftaran',
     'ServiceError',
     'Stale',
+    'Terganggu',
     'approve',
     'authenticate',
     'cancel',

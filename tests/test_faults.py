@@ -1,5 +1,6 @@
-"""/healthz of a real server (issue 17): every check in a word, 200 or 503; a cut database is reported without a
-host, a port or an exception's text, page loads meanwhile get an Indonesian 503, and the server recovers by itself."""
+"""Faults a real server meets (issue 17). /healthz: every check in a word, 200 or 503. A cut PostgreSQL is reported
+without a host, a port or an exception's text; page loads meanwhile get an Indonesian 503; an officer's decision is
+told in Indonesian with the typed Keterangan kept; and everything recovers by itself."""
 
 from __future__ import annotations
 
@@ -14,7 +15,23 @@ import psycopg
 import pytest
 
 from apok_ui import berkas, services
-from tests.conftest import PG_ADMIN, PG_DATABASE, LiveServer, _fresh_postgres, start_server, stop_server
+from apok_ui.errors import TERGANGGU
+from models import Peran
+from tests.conftest import (
+    KEC_A,
+    NIPS,
+    PG_ADMIN,
+    PG_DATABASE,
+    TABLET,
+    LiveServer,
+    _fresh_postgres,
+    _make_people,
+    start_server,
+    stop_server,
+    submit,
+    type_into,
+)
+from tests.test_browser_workspace import Screens
 
 DEADLINE = 60  # seconds: a bound for a loaded machine, never a measurement
 
@@ -61,17 +78,29 @@ def test_a_sqlite_server_is_healthy_needs_no_listener_and_is_never_cached(live_s
 
 
 @pytest.fixture
-def pg_server(postgres_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+def pg_server(postgres_url: str, password_hash: str, tmp_path: Path) -> Iterator[LiveServer]:
     _fresh_postgres(postgres_url)
     services.seed_reference()
     berkas.init(tmp_path / 'berkas', 5 * 1024 * 1024)
+    _make_people(password_hash)
     server = start_server(tmp_path, postgres_url)
     try:
         yield server
     finally:
         stop_server(server)
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'ALTER DATABASE {PG_DATABASE} WITH ALLOW_CONNECTIONS true')
+        restore_database()
+
+
+def cut_database() -> None:
+    """The database goes away: no new connection is accepted and every open one is closed."""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE {PG_DATABASE} WITH ALLOW_CONNECTIONS false')
+        conn.execute('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s', (PG_DATABASE,))
+
+
+def restore_database() -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE {PG_DATABASE} WITH ALLOW_CONNECTIONS true')
 
 
 def test_a_cut_postgresql_is_reported_in_words_with_a_503_and_the_server_recovers_by_itself(
@@ -81,9 +110,7 @@ def test_a_cut_postgresql_is_reported_in_words_with_a_503_and_the_server_recover
         200,
         {'status': 'ok', 'database': 'ok', 'pendengar': 'ok', 'cetak': 'ok'},
     )
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:  # the database goes away: no new connection, none left
-        conn.execute(f'ALTER DATABASE {PG_DATABASE} WITH ALLOW_CONNECTIONS false')
-        conn.execute('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s', (PG_DATABASE,))
+    cut_database()
     status, answer = health_until(pg_server, {'database': 'tidak terhubung', 'pendengar': 'tidak terhubung'})
     assert (status, answer['status']) == (503, 'gagal')
     assert not any(word in json.dumps(answer) for word in REVEALING)
@@ -91,7 +118,32 @@ def test_a_cut_postgresql_is_reported_in_words_with_a_503_and_the_server_recover
         status, page, retry = load(pg_server, path)
         assert (status, retry) == (503, '30') and 'Layanan sedang terganggu' in page, path
         assert not any(word in page for word in REVEALING), path
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'ALTER DATABASE {PG_DATABASE} WITH ALLOW_CONNECTIONS true')
+    restore_database()
     assert health_until(pg_server, {'status': 'ok', 'pendengar': 'ok'})[0] == 200
+    assert 'Traceback' not in pg_server.output()
+
+
+def test_a_decision_while_postgresql_is_cut_is_told_in_indonesian_keeps_the_keterangan_and_goes_through_later(
+    chromium, pg_server: LiveServer
+) -> None:
+    nomor = submit(seq=1).nomor_pendaftaran
+    health_until(pg_server, {'pendengar': 'ok'})
+    admin = Screens(chromium, pg_server, TABLET)
+    try:
+        admin.login(NIPS[(KEC_A, Peran.ADMIN)])
+        admin.open_lihat_data(nomor)
+        keterangan = admin.page.get_by_label('Keterangan')
+        type_into(keterangan, 'Berkas lengkap dan sesuai.')
+        cut_database()
+        admin.page.get_by_role('button', name='Disetujui').click()
+        admin.page.get_by_role('button', name='Ya, Setujui').click()
+        admin.page.get_by_text(TERGANGGU).wait_for()
+        assert keterangan.input_value() == 'Berkas lengkap dan sesuai.'
+        restore_database()
+        health_until(pg_server, {'status': 'ok'})
+        admin.page.get_by_role('button', name='Disetujui').click()
+        admin.page.get_by_role('button', name='Ya, Setujui').click()
+        admin.page.get_by_text(f'Pengurusan {nomor} disetujui.').wait_for()
+    finally:
+        admin.close()
     assert 'Traceback' not in pg_server.output()
