@@ -372,12 +372,13 @@ def stop_server(server) -> None:
 
 
 @pytest.fixture
-def live_server(sqlite_url: str, app_people: People, tmp_path: Path) -> Iterator[LiveServer]:
-    """Serve the test's SQLite database (with the personas) from a real APOK process."""
+def server(sqlite_url: str, app_people: People, tmp_path: Path) -> Iterator[LiveServer]:
+    """Serve the test's SQLite database (with the personas) and its data folder, so the berkas the test submitted
+    can be shown, from a real APOK process."""
     db.get().dispose()  # the server process owns the file from now on; the test may still read through db.get()
-    server = start_server(tmp_path, sqlite_url)
-    yield server
-    stop_server(server)
+    running = start_server(tmp_path, sqlite_url, APOK_DATA_DIR=str(tmp_path))
+    yield running
+    stop_server(running)
 
 
 @pytest.fixture(scope='module')

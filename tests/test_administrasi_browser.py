@@ -18,15 +18,15 @@ PAGES = {
 
 
 @pytest.mark.parametrize(('device', 'viewport'), [('tablet', TABLET), ('phone', PHONE)])
-def test_every_administration_page_fits_the_screen(chromium, live_server, app_people, device, viewport):
+def test_every_administration_page_fits_the_screen(chromium, server, app_people, device, viewport):
     context = chromium.new_context(viewport=viewport, locale='id-ID')
     page = context.new_page()
     try:
-        login_in_browser(page, live_server, app_people.of(Peran.SUPERADMIN).nip)
+        login_in_browser(page, server, app_people.of(Peran.SUPERADMIN).nip)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         too_wide = []
         for name, (route, text) in PAGES.items():
-            page.goto(f'{live_server.url}{route}')
+            page.goto(f'{server.url}{route}')
             page.get_by_text(text).first.wait_for()
             if device == 'tablet':
                 page.screenshot(path=SCREENSHOTS / f'admin-{name}-800.png', full_page=True)
@@ -37,12 +37,12 @@ def test_every_administration_page_fits_the_screen(chromium, live_server, app_pe
         context.close()
 
 
-def test_tambah_petugas_takes_a_nip_typed_with_its_printed_spaces_on_a_phone(chromium, live_server, app_people):
+def test_tambah_petugas_takes_a_nip_typed_with_its_printed_spaces_on_a_phone(chromium, server, app_people):
     context = chromium.new_context(viewport=PHONE, locale='id-ID')
     page = context.new_page()
     try:
-        login_in_browser(page, live_server, app_people.of(Peran.SUPERADMIN).nip)
-        page.goto(f'{live_server.url}/admin/sistem/petugas')
+        login_in_browser(page, server, app_people.of(Peran.SUPERADMIN).nip)
+        page.goto(f'{server.url}/admin/sistem/petugas')
         page.get_by_role('button', name='Tambah Petugas').click()
         dialog = page.locator('.q-dialog')
         nip = dialog.get_by_label('NIP')

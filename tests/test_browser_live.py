@@ -3,13 +3,8 @@ also when the officers are served by two APOK processes sharing one PostgreSQL."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import psycopg
-import pytest
 
-from apok_ui import db
 from apok_ui.events_pg import APPLICATION_NAME
 from models import Peran
 from tests.conftest import (
@@ -19,9 +14,6 @@ from tests.conftest import (
     PG_DATABASE,
     PHONE,
     TABLET,
-    LiveServer,
-    start_server,
-    stop_server,
     submit,
     wait_for_listeners,
 )
@@ -39,14 +31,6 @@ def badge(screens: Screens, tab: str) -> str:
 
 def stage_count(screens: Screens, stage: str) -> str:
     return screens.page.locator('.q-card', has_text=stage).first.locator('.text-3xl').inner_text()
-
-
-@pytest.fixture
-def server(sqlite_url: str, app_people, tmp_path: Path) -> Iterator[LiveServer]:
-    db.get().dispose()
-    running = start_server(tmp_path, sqlite_url, APOK_DATA_DIR=str(tmp_path))
-    yield running
-    stop_server(running)
 
 
 def test_an_approval_in_the_admins_browser_reaches_the_kasi_the_camat_and_not_another_kecamatan(

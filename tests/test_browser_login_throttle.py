@@ -22,21 +22,19 @@ def block_address_for(nip: str) -> None:
             services.authenticate(nip=nip, password='salah12345', ip=LOOPBACK, at=start + timedelta(minutes=n))
 
 
-def test_the_officers_own_browser_gets_in_while_their_address_is_blocked_for_strangers(
-    chromium, live_server, app_people
-):
+def test_the_officers_own_browser_gets_in_while_their_address_is_blocked_for_strangers(chromium, server, app_people):
     nip = app_people.of(Peran.KASI).nip
     own = chromium.new_context()
     stranger = chromium.new_context()
     try:
         page = own.new_page()
-        login_in_browser(page, live_server, nip)
+        login_in_browser(page, server, nip)
         cookie = next(c for c in own.cookies() if c['name'] == security.DEVICE_COOKIE)
         assert cookie['httpOnly'] and security.device_token_or_none(cookie['value'])
         block_address_for(nip)
 
         other = stranger.new_page()
-        other.goto(f'{live_server.url}/login')
+        other.goto(f'{server.url}/login')
         type_into(other.get_by_label('Username'), nip)
         type_into(other.get_by_label('Password'), PASSWORD)
         other.get_by_role('button', name='Masuk').click()
@@ -45,7 +43,7 @@ def test_the_officers_own_browser_gets_in_while_their_address_is_blocked_for_str
         again = own.new_page()
         again.context.clear_cookies()
         again.context.add_cookies([cookie])  # logged out, but the device cookie stays, as after Keluar
-        login_in_browser(again, live_server, nip)
+        login_in_browser(again, server, nip)
         renewed = next(c for c in own.cookies() if c['name'] == security.DEVICE_COOKIE)
         assert renewed['value'] != cookie['value']  # renewed at every login
     finally:

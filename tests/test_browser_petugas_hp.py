@@ -4,9 +4,6 @@ decision made elsewhere that keeps what was typed, and drafts that survive a los
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlmodel import select
 
@@ -19,8 +16,6 @@ from tests.conftest import (
     TABLET,
     LiveServer,
     login_in_browser,
-    start_server,
-    stop_server,
     type_into,
 )
 from tests.conftest import submit as submit_application
@@ -30,14 +25,6 @@ NEXT_FRAMES = 'new Promise(done => requestAnimationFrame(() => requestAnimationF
 AT_REST = '() => document.getAnimations().every(a => a.effect.getTiming().iterations === Infinity)'
 IN_VIEW = """e => { const r = e.getBoundingClientRect();
   return r.left >= 0 && r.right <= window.innerWidth && r.top >= 0 && r.bottom <= window.innerHeight; }"""
-
-
-@pytest.fixture
-def server(sqlite_url: str, app_people, tmp_path: Path) -> Iterator[LiveServer]:
-    db.get().dispose()
-    running = start_server(tmp_path, sqlite_url, APOK_DATA_DIR=str(tmp_path))
-    yield running
-    stop_server(running)
 
 
 def version(pengurusan_id: int) -> int:

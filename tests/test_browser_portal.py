@@ -80,12 +80,12 @@ def fill_form(page, tmp_path: Path) -> None:
 
 
 def test_a_citizen_applies_on_a_phone_and_lacak_shows_selesai_after_the_four_officers(
-    chromium, live_server, app_people: People, tmp_path: Path
+    chromium, server, app_people: People, tmp_path: Path
 ) -> None:
     context = chromium.new_context(viewport=PHONE, locale='id-ID')
     page = context.new_page()
     try:
-        page.goto(f'{live_server.url}/')
+        page.goto(f'{server.url}/')
         page.get_by_text('Surat Keterangan Tidak Mampu').wait_for()
         assert page_width_fits(page)
         shot(page, 'beranda', full_page=False)
@@ -141,7 +141,7 @@ LONG_NAME = 'scan-kartu-tanda-penduduk-budi-santoso-batam-kota-2026.pdf'
 
 
 def test_a_rejected_citizen_fixes_the_data_and_replaces_a_file_on_a_phone(
-    chromium, live_server, app_people: People, tmp_path: Path
+    chromium, server, app_people: People, tmp_path: Path
 ) -> None:
     files = [replace(u, nama_asli=LONG_NAME) if u.persyaratan_kode == 'ktp' else u for u in uploads_for('SKTM')]
     result = submit(uploads=files)
@@ -156,7 +156,7 @@ def test_a_rejected_citizen_fixes_the_data_and_replaces_a_file_on_a_phone(
     context = chromium.new_context(viewport=PHONE, locale='id-ID')
     page = context.new_page()
     try:
-        page.goto(f'{live_server.url}/lacak?nomor={result.nomor_pendaftaran}')
+        page.goto(f'{server.url}/lacak?nomor={result.nomor_pendaftaran}')
         type_into(page.get_by_label('NIK', exact=True), stored.nik)
         page.get_by_role('button', name='Lacak', exact=True).click()
         page.get_by_text('Foto KTP buram; unggah foto yang jelas.').first.wait_for()
@@ -182,13 +182,13 @@ def test_a_rejected_citizen_fixes_the_data_and_replaces_a_file_on_a_phone(
         assert session.get(Pengurusan, stored.id).status == 'diajukan'
 
 
-def test_a_file_on_a_slow_connection_shows_its_upload_progress(chromium, live_server, tmp_path: Path) -> None:
+def test_a_file_on_a_slow_connection_shows_its_upload_progress(chromium, server, tmp_path: Path) -> None:
     scan = tmp_path / 'kartu-keluarga.pdf'
     scan.write_bytes(SAMPLE_PDF[:-6] + b'\n' + b'%' * 2_000_000 + b'\n%%EOF\n')  # a 2 MB scan
     context = chromium.new_context(viewport=PHONE, locale='id-ID')
     page = context.new_page()
     try:
-        page.goto(f'{live_server.url}/ajukan/SKTM')
+        page.goto(f'{server.url}/ajukan/SKTM')
         box = page.locator('[data-berkas="kartu_keluarga"]')
         box.scroll_into_view_if_needed()
         network = context.new_cdp_session(page)

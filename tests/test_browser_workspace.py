@@ -4,13 +4,12 @@ under tests/out/screenshots/ (docs/screenshots/ with make screenshots)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from apok_ui import db, services
+from apok_ui import services
 from models import Peran
 from tests.conftest import (
     PHONE,
@@ -19,23 +18,12 @@ from tests.conftest import (
     LiveServer,
     login_in_browser,
     page_width_fits,
-    start_server,
-    stop_server,
     type_into,
 )
 from tests.conftest import submit as submit_application
 
 VIEWPORTS = [pytest.param(PHONE, id='phone-360'), pytest.param(TABLET, id='tablet-800')]
 CHAIN = (Peran.ADMIN, Peran.KASI, Peran.SEKCAM, Peran.CAMAT)
-
-
-@pytest.fixture
-def server(sqlite_url: str, app_people, tmp_path: Path) -> Iterator[LiveServer]:
-    """Serve the test database with the test's upload folder, so the berkas the test submits can be shown."""
-    db.get().dispose()
-    running = start_server(tmp_path, sqlite_url, APOK_DATA_DIR=str(tmp_path))
-    yield running
-    stop_server(running)
 
 
 NEXT_FRAMES = 'new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))'

@@ -14,7 +14,6 @@ from pathlib import Path
 import nicegui
 import pytest
 
-from apok_ui import db
 from models import Peran
 from tests.conftest import LiveServer, login_in_browser, start_server, stop_server, submit
 
@@ -76,44 +75,44 @@ def officer_request(chromium, server: LiveServer, nip: str):
 # --- odd ids ---------------------------------------------------------------------------------------------------
 
 
-def test_an_officer_opening_lihat_data_of_an_odd_id_is_told_it_is_not_found(chromium, live_server, app_people):
-    context, page = officer_request(chromium, live_server, app_people.of(Peran.ADMIN).nip)
+def test_an_officer_opening_lihat_data_of_an_odd_id_is_told_it_is_not_found(chromium, server, app_people):
+    context, page = officer_request(chromium, server, app_people.of(Peran.ADMIN).nip)
     try:
         for odd in ODD_IDS:
-            page.goto(f'{live_server.url}/admin?lihat={odd}')
+            page.goto(f'{server.url}/admin?lihat={odd}')
             page.get_by_text('Pengurusan tidak ditemukan.').first.wait_for()
             assert page.get_by_text('Pilih Pengurusan').is_visible(), odd
             assert not any(word in page.content() for word in EXCEPTIONS), odd
     finally:
         context.close()
-    assert_no_traceback(live_server)
+    assert_no_traceback(server)
 
 
-def test_an_odd_berkas_id_is_not_found_in_one_indonesian_line(chromium, live_server, app_people):
-    context, _ = officer_request(chromium, live_server, app_people.of(Peran.ADMIN).nip)
+def test_an_odd_berkas_id_is_not_found_in_one_indonesian_line(chromium, server, app_people):
+    context, _ = officer_request(chromium, server, app_people.of(Peran.ADMIN).nip)
     try:
         for odd in ODD_IDS:
-            answer = context.request.get(f'{live_server.url}/admin/berkas/{odd}', max_redirects=0)
+            answer = context.request.get(f'{server.url}/admin/berkas/{odd}', max_redirects=0)
             assert answer.status == 404, (odd, answer.status, answer.text())
             assert answer.headers['content-type'].startswith('text/plain'), odd
             assert answer.text() == 'Berkas tidak ditemukan.', odd
     finally:
         context.close()
-    assert_no_traceback(live_server)
+    assert_no_traceback(server)
 
 
-def test_the_superadmin_opening_an_odd_layanan_gets_the_404_page(chromium, live_server, app_people):
-    context, _ = officer_request(chromium, live_server, app_people.of(Peran.SUPERADMIN).nip)
+def test_the_superadmin_opening_an_odd_layanan_gets_the_404_page(chromium, server, app_people):
+    context, _ = officer_request(chromium, server, app_people.of(Peran.SUPERADMIN).nip)
     try:
         for odd in (*ODD_IDS, 'baru2'):
-            answer = context.request.get(f'{live_server.url}/admin/sistem/layanan/{odd}', max_redirects=0)
+            answer = context.request.get(f'{server.url}/admin/sistem/layanan/{odd}', max_redirects=0)
             assert answer.status == 404, (odd, answer.status)
             assert 'Layanan tidak ditemukan.' in answer.text(), odd
             assert not any(word in answer.text() for word in EXCEPTIONS), odd
-        assert context.request.get(f'{live_server.url}/admin/sistem/layanan/1').status == 200
+        assert context.request.get(f'{server.url}/admin/sistem/layanan/1').status == 200
     finally:
         context.close()
-    assert_no_traceback(live_server)
+    assert_no_traceback(server)
 
 
 @pytest.mark.parametrize(
@@ -250,23 +249,14 @@ def test_the_reconnect_notice_is_indonesian(public_server):
     assert 'Trying to reconnect' not in page
 
 
-@pytest.fixture
-def berkas_server(sqlite_url: str, app_people, tmp_path: Path) -> Iterator[LiveServer]:
-    """Serve the test database with the test's upload folder, so the berkas the test submits can be shown."""
-    db.get().dispose()
-    running = start_server(tmp_path, sqlite_url, APOK_DATA_DIR=str(tmp_path))
-    yield running
-    stop_server(running)
-
-
-def test_the_pdf_preview_on_an_officer_page_is_not_blocked_by_the_frame_rules(chromium, berkas_server, app_people):
+def test_the_pdf_preview_on_an_officer_page_is_not_blocked_by_the_frame_rules(chromium, server, app_people):
     nomor = submit(seq=1).nomor_pendaftaran
     context = chromium.new_context(locale='id-ID')
     page = context.new_page()
     refusals: list[str] = []
     page.on('console', lambda message: refusals.append(message.text) if 'Refused' in message.text else None)
     try:
-        login_in_browser(page, berkas_server, app_people.of(Peran.ADMIN).nip)
+        login_in_browser(page, server, app_people.of(Peran.ADMIN).nip)
         page.locator('[role=listitem]', has_text=nomor).get_by_role('button', name='Lihat Data').click()
         with page.expect_response(lambda r: '/admin/berkas/' in r.url and 'pdf' in r.headers['content-type']) as pdf:
             page.get_by_role('tab', name='Berkas Persyaratan').click()

@@ -68,8 +68,8 @@ def load(server: LiveServer, path: str) -> tuple[int, str, str | None]:
         return error.code, error.read().decode(), error.headers['Retry-After']
 
 
-def test_a_sqlite_server_is_healthy_needs_no_listener_and_is_never_cached(live_server: LiveServer) -> None:
-    status, answer, cache = health(live_server)
+def test_a_sqlite_server_is_healthy_needs_no_listener_and_is_never_cached(server: LiveServer) -> None:
+    status, answer, cache = health(server)
     assert (status, answer, cache) == (
         200,
         {'status': 'ok', 'database': 'ok', 'pendengar': 'tidak dipakai', 'cetak': 'ok'},

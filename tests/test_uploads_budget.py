@@ -186,20 +186,20 @@ def upload_url(server: LiveServer) -> str:
     return server.url + re.search(r'/_nicegui/client/[0-9a-f-]+/upload/\d+', page).group(0)
 
 
-def test_a_text_field_posted_to_an_upload_route_is_a_400_and_leaves_no_traceback(live_server: LiveServer) -> None:
-    url = upload_url(live_server)
+def test_a_text_field_posted_to_an_upload_route_is_a_400_and_leaves_no_traceback(server: LiveServer) -> None:
+    url = upload_url(server)
     answers = [
         httpx.post(url, files={'berkas': (None, 'bukan berkas')}),
         httpx.post(url, data={'berkas': 'bukan berkas'}),
         httpx.post(url, content=b'sampah', headers={'content-type': 'multipart/form-data; boundary=xyz'}),
     ]
     assert [(a.status_code, a.text) for a in answers] == [(400, BAD_REQUEST)] * 3
-    assert 'Traceback' not in live_server.output()
+    assert 'Traceback' not in server.output()
 
 
-def test_a_real_file_posted_to_the_same_route_is_still_taken(live_server: LiveServer) -> None:
-    answer = httpx.post(upload_url(live_server), files={'berkas': ('ktp.pdf', uploads_for('SKTM')[0].isi)})
-    assert answer.status_code == 200 and 'Traceback' not in live_server.output()
+def test_a_real_file_posted_to_the_same_route_is_still_taken(server: LiveServer) -> None:
+    answer = httpx.post(upload_url(server), files={'berkas': ('ktp.pdf', uploads_for('SKTM')[0].isi)})
+    assert answer.status_code == 200 and 'Traceback' not in server.output()
 
 
 # --- files held by a form ------------------------------------------------------------------------------------------
