@@ -24,8 +24,6 @@ import threading
 import time
 from pathlib import Path
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apok_ui import db, events, services  # noqa: E402
@@ -33,11 +31,10 @@ from apok_ui.config import Smtp  # noqa: E402
 from apok_ui.notifikasi import kabar, tugas  # noqa: E402
 from apok_ui.notifikasi.pengirim import Pengirim  # noqa: E402
 from apok_ui.notifikasi.saluran import Email  # noqa: E402
-from bench.outbox import p, prepare  # noqa: E402
+from bench.outbox import p, prepare, scratch_database  # noqa: E402
 from models.kabar import Kanal  # noqa: E402
 from tests.kabar_peers import SmtpPeer  # noqa: E402
 
-PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test'
 PG_DATABASE = 'apok_bench_kabar'
 BLOCK = 100  # decisions per block: long enough for the notifier's coalesced rounds to fall inside their side
 
@@ -114,20 +111,13 @@ def measure(actor: services.Actor, ids: list[int], smtp: SmtpPeer) -> dict[str, 
 
 
 def run(engine: str, decisions: int) -> list[str]:
-    with tempfile.TemporaryDirectory() as folder, SmtpPeer() as smtp:
-        if engine == 'sqlite':
-            url = f'sqlite:///{folder}/apok.db'
-        else:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE {PG_DATABASE}')
-            url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DATABASE}'
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        SmtpPeer() as smtp,
+        scratch_database(engine, folder, PG_DATABASE) as url,
+    ):
         actor, ids = prepare(url, 4 * decisions, Path(folder), kabar_kanal='email')
         times = measure(actor, ids, smtp)
-        db.get().dispose()
-        if engine == 'postgresql':
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')
     lines = []
     for kind in ('approve', 'reject'):
         on, off = times[f'{kind} on'], times[f'{kind} off']

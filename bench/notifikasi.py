@@ -27,8 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apok_ui import db  # noqa: E402
@@ -36,11 +34,11 @@ from apok_ui.config import Gateway, Smtp  # noqa: E402
 from apok_ui.notifikasi import pengirim  # noqa: E402
 from apok_ui.notifikasi.pengirim import Pengirim  # noqa: E402
 from apok_ui.notifikasi.saluran import Email, Kiriman, Saluran, WhatsApp  # noqa: E402
+from bench.outbox import scratch_database  # noqa: E402
 from models.kabar import Kanal  # noqa: E402
 from tests.kabar_peers import GatewayPeer, SmtpPeer  # noqa: E402
 from tests.test_notifikasi_kirim import queue  # noqa: E402
 
-PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test'
 PG_DATABASE = 'apok_bench_notifikasi'
 
 
@@ -107,33 +105,20 @@ def pct(values: list[float], q: float) -> float:
 
 def run(engine: str, count: int) -> list[str]:
     lines = []
-    with tempfile.TemporaryDirectory() as folder:
-        if engine == 'sqlite':
-            url = f'sqlite:///{folder}/apok.db'
-        else:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE {PG_DATABASE}')
-            url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DATABASE}'
+    with tempfile.TemporaryDirectory() as folder, scratch_database(engine, folder, PG_DATABASE) as url:
         db.init(url).migrate()
-        try:
-            for kanal in (Kanal.EMAIL, Kanal.WHATSAPP):
-                peer = SmtpPeer() if kanal is Kanal.EMAIL else GatewayPeer()
-                with peer:
-                    base, base_rate = floor(kanal, peer, count)
-                    times, rate = asyncio.run(through_queue(kanal, peer, count))
-                lines.append(
-                    f'| {engine} | {kanal.label} | {pct(times, 50):.1f} / {pct(times, 95):.1f} | '
-                    f'{pct(base, 50):.1f} / {pct(base, 95):.1f} | '
-                    f'{pct(times, 50) / pct(base, 50):.2f}x / {pct(times, 95) / pct(base, 95):.2f}x | '
-                    f'{rate:.0f} | {base_rate:.0f} | {rate / base_rate:.2f}x |'
-                )
-                print(lines[-1], flush=True)
-        finally:
-            db.get().dispose()
-            if engine == 'postgresql':
-                with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')
+        for kanal in (Kanal.EMAIL, Kanal.WHATSAPP):
+            peer = SmtpPeer() if kanal is Kanal.EMAIL else GatewayPeer()
+            with peer:
+                base, base_rate = floor(kanal, peer, count)
+                times, rate = asyncio.run(through_queue(kanal, peer, count))
+            lines.append(
+                f'| {engine} | {kanal.label} | {pct(times, 50):.1f} / {pct(times, 95):.1f} | '
+                f'{pct(base, 50):.1f} / {pct(base, 95):.1f} | '
+                f'{pct(times, 50) / pct(base, 50):.2f}x / {pct(times, 95) / pct(base, 95):.2f}x | '
+                f'{rate:.0f} | {base_rate:.0f} | {rate / base_rate:.2f}x |'
+            )
+            print(lines[-1], flush=True)
     return lines
 
 

@@ -19,6 +19,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +37,26 @@ from tests.samples import sample_pemohon  # noqa: E402
 PG_ADMIN = 'host=127.0.0.1 user=postgres dbname=test'
 PG_DATABASE = 'apok_bench_outbox'
 BLOCK = 10
+
+
+@contextmanager
+def scratch_database(engine: str, folder: str, name: str = PG_DATABASE) -> Iterator[str]:
+    """Yield the URL of an empty database for one run: a SQLite file in `folder`, or a new PostgreSQL database
+    `name`; afterwards APOK's connections are closed and the PostgreSQL database dropped."""
+    if engine == 'sqlite':
+        url = f'sqlite:///{folder}/apok.db'
+    else:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE {name}')
+        url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{name}'
+    try:
+        yield url
+    finally:
+        db.get().dispose()
+        if engine == 'postgresql':
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
 
 
 def prepare(url: str, count: int, folder: Path, **pemohon: str) -> tuple[services.Actor, list[int]]:
@@ -97,20 +119,9 @@ def p(values: list[float], q: float) -> float:
 
 
 def run(engine: str, approvals: int) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        if engine == 'sqlite':
-            url = f'sqlite:///{folder}/apok.db'
-        else:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE {PG_DATABASE}')
-            url = f'postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DATABASE}'
+    with tempfile.TemporaryDirectory() as folder, scratch_database(engine, folder) as url:
         actor, ids = prepare(url, 2 * approvals, Path(folder))
         times = measure(actor, ids)
-        db.get().dispose()
-        if engine == 'postgresql':
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')
     a, f = times['outbox'], times['floor']
     return (
         f'| {engine} | {len(a)} | {p(a, 50):.2f} / {p(a, 95):.2f} | {p(f, 50):.2f} / {p(f, 95):.2f} '
